@@ -1,0 +1,15 @@
+provider "aws" {
+  region = var.region
+
+  # Refuse to touch any account but the one this environment is for.
+  allowed_account_ids = [var.account_id]
+
+  # Offline plans in tests only (fake credentials, no STS/IMDS calls). Never set in real use.
+  skip_credentials_validation = var.offline_plan
+  skip_requesting_account_id  = var.offline_plan
+  skip_metadata_api_check     = var.offline_plan
+
+  default_tags {
+    tags = local.tags
+  }
+}

@@ -1,0 +1,10 @@
+locals {
+  environment = "staging"
+  name_prefix = "ses-${local.environment}"
+
+  tags = merge({
+    Project     = "ses-mail-platform"
+    Environment = local.environment
+    ManagedBy   = "terraform"
+  }, var.tags)
+}
