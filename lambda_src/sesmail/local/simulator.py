@@ -159,46 +159,35 @@ def delivery_record(mail: OutboundMail, recipient: str, at: datetime) -> Record:
     }
 
 
-def hard_bounce_record(mail: OutboundMail, recipient: str, at: datetime, feedback_id: str) -> Record:
+def bounce_record(
+    mail: OutboundMail, recipient: str, at: datetime, feedback_id: str, *, on_suppression_list: bool
+) -> Record:
+    """A permanent bounce: the mailbox refused it (5.1.1), or SES did not try (suppression list)."""
+    if on_suppression_list:
+        subtype, diagnostic, reporting_mta = (
+            "OnAccountSuppressionList",
+            SUPPRESSION_DIAGNOSTIC,
+            "dns; amazonses.com",
+        )
+    else:
+        subtype, diagnostic, reporting_mta = "General", "smtp; 550 5.1.1 user unknown", f"dsn; {LOCAL_MTA}"
     return {
         "eventType": "Bounce",
         "mail": mail.as_record(),
         "bounce": {
             "feedbackId": feedback_id,
             "bounceType": "Permanent",
-            "bounceSubType": "General",
+            "bounceSubType": subtype,
             "bouncedRecipients": [
                 {
                     "emailAddress": recipient,
                     "action": "failed",
                     "status": "5.1.1",
-                    "diagnosticCode": "smtp; 550 5.1.1 user unknown",
+                    "diagnosticCode": diagnostic,
                 }
             ],
             "timestamp": iso_millis(at),
-            "reportingMTA": f"dsn; {LOCAL_MTA}",
-        },
-    }
-
-
-def suppression_bounce_record(mail: OutboundMail, recipient: str, at: datetime, feedback_id: str) -> Record:
-    return {
-        "eventType": "Bounce",
-        "mail": mail.as_record(),
-        "bounce": {
-            "feedbackId": feedback_id,
-            "bounceType": "Permanent",
-            "bounceSubType": "OnAccountSuppressionList",
-            "bouncedRecipients": [
-                {
-                    "emailAddress": recipient,
-                    "action": "failed",
-                    "status": "5.1.1",
-                    "diagnosticCode": SUPPRESSION_DIAGNOSTIC,
-                }
-            ],
-            "timestamp": iso_millis(at),
-            "reportingMTA": "dns; amazonses.com",
+            "reportingMTA": reporting_mta,
         },
     }
 
@@ -234,18 +223,14 @@ def recipient_outcome(
     """Events after Send for one recipient; ``listed`` is whether it was on the suppression list."""
     at = mail.sent_at + processing_delay(mail.message_id, recipient)
     feedback_id = new_ses_id(at)
-    if listed:
-        return RecipientOutcome(
-            [suppression_bounce_record(mail, recipient, at, feedback_id)], None, feedback_id
-        )
     behaviour = mailbox_behaviour(recipient)
+    if listed or behaviour is Behaviour.SUPPRESSION_LIST:
+        bounce = bounce_record(mail, recipient, at, feedback_id, on_suppression_list=True)
+        return RecipientOutcome([bounce], None, feedback_id)
     reason = suppression_reason_after(recipient, enabled)
-    if behaviour is Behaviour.SUPPRESSION_LIST:
-        return RecipientOutcome(
-            [suppression_bounce_record(mail, recipient, at, feedback_id)], None, feedback_id
-        )
     if behaviour is Behaviour.HARD_BOUNCE:
-        return RecipientOutcome([hard_bounce_record(mail, recipient, at, feedback_id)], reason, feedback_id)
+        bounce = bounce_record(mail, recipient, at, feedback_id, on_suppression_list=False)
+        return RecipientOutcome([bounce], reason, feedback_id)
     records = [delivery_record(mail, recipient, at)]
     if behaviour is Behaviour.COMPLAIN:
         complained_at = at + timedelta(seconds=2)
