@@ -4,6 +4,7 @@ every response against the SESv2 service model) and through the event records it
 from __future__ import annotations
 
 import base64
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -366,3 +367,32 @@ def test_port_in_use_is_a_one_line_error(standin: SesStandIn, capsys: pytest.Cap
     err = capsys.readouterr().err
     assert code == 2
     assert err.count("\n") == 1 and err.startswith("error: ")
+
+
+def test_sns_publisher_delivers_every_record_as_the_sns_message() -> None:
+    from moto import mock_aws
+
+    from sesmail.local.ses_standin import SnsPublisher
+
+    with mock_aws():
+        # GIVEN a topic with a raw-delivery SQS subscription
+        sns, sqs = boto3.client("sns", region_name="us-east-1"), boto3.client("sqs", region_name="us-east-1")
+        topic = sns.create_topic(Name="events")["TopicArn"]
+        queue = sqs.create_queue(QueueName="events")["QueueUrl"]
+        arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn, Attributes={"RawMessageDelivery": "true"})
+        publisher = SnsPublisher(None, "us-east-1")
+        # WHEN 23 records are queued and flushed
+        for n in range(23):
+            publisher(topic, {"eventType": "Send", "n": n})
+        publisher.flush()
+        publisher.close()
+        # THEN all 23 arrive, each body being one record's JSON
+        bodies = []
+        while batch := sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10).get("Messages", []):
+            bodies += [json.loads(m["Body"])["n"] for m in batch]
+            sqs.delete_message_batch(
+                QueueUrl=queue,
+                Entries=[{"Id": m["MessageId"], "ReceiptHandle": m["ReceiptHandle"]} for m in batch],
+            )
+    assert sorted(bodies) == list(range(23)) and publisher.published == 23 and publisher.failed == 0

@@ -32,6 +32,7 @@ import base64
 import binascii
 import contextlib
 import json
+import queue
 import re
 import signal
 import sys
@@ -45,7 +46,7 @@ from email.parser import BytesHeaderParser
 from email.utils import getaddresses, parseaddr
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from sesmail.local.simulator import (
@@ -56,6 +57,9 @@ from sesmail.local.simulator import (
     recipient_outcome,
     send_record,
 )
+
+if TYPE_CHECKING:
+    from mypy_boto3_sns.type_defs import PublishBatchRequestEntryTypeDef
 
 SUPPRESSION_PATH: Final = "/v2/email/suppression/addresses"
 MAX_PAGE_SIZE: Final = 1000
@@ -557,16 +561,75 @@ class SesStandIn:
         self.stop()
 
 
-def sns_publisher(endpoint_url: str, region: str) -> Publisher:
-    """Publish records to SNS (moto) the way SES does: the message is the record's JSON."""
-    import boto3  # noqa: PLC0415 - the pure parts of this module must import without boto3
+class SnsPublisher:
+    """Publishes records to SNS (moto) in the background, as SES does after accepting a send.
 
-    sns = boto3.client("sns", endpoint_url=endpoint_url, region_name=region)
+    The SNS message is the record's JSON, exactly what SES publishes. Records are queued and sent by
+    one worker with ``PublishBatch`` (up to 10 per call), so ``SendEmail`` answers without waiting
+    for SNS; SES gives no ordering guarantee either. ``flush()`` waits until everything queued has
+    been published; ``failed`` counts records SNS did not accept (each also printed on stderr).
+    """
 
-    def publish(topic_arn: str, record: Record) -> None:
-        sns.publish(TopicArn=topic_arn, Message=json.dumps(record))
+    BATCH: Final = 10
 
-    return publish
+    def __init__(self, endpoint_url: str | None, region: str) -> None:
+        import boto3  # noqa: PLC0415 - the pure parts of this module must import without boto3
+
+        self._sns = boto3.client("sns", endpoint_url=endpoint_url, region_name=region)
+        self._queue: queue.Queue[tuple[str, Record] | None] = queue.Queue()
+        self.published = 0
+        self.failed = 0
+        self._worker = threading.Thread(target=self._run, name="sns-publisher", daemon=True)
+        self._worker.start()
+
+    def __call__(self, topic_arn: str, record: Record) -> None:
+        self._queue.put((topic_arn, record))
+
+    def flush(self) -> None:
+        self._queue.join()
+
+    def close(self) -> None:
+        self._queue.put(None)
+        self._worker.join(timeout=10)
+
+    def _take_batch(self, first: tuple[str, Record]) -> list[tuple[str, Record]]:
+        batch = [first]
+        while len(batch) < self.BATCH:
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if item is None:
+                self._queue.put(None)  # keep the stop marker for the loop
+                self._queue.task_done()
+                break
+            batch.append(item)
+        return batch
+
+    def _run(self) -> None:
+        while (first := self._queue.get()) is not None:
+            batch = self._take_batch(first)
+            for topic in dict.fromkeys(topic for topic, _ in batch):
+                records = [record for t, record in batch if t == topic]
+                self._publish(topic, records)
+            for _ in batch:
+                self._queue.task_done()
+        self._queue.task_done()
+
+    def _publish(self, topic: str, records: Sequence[Record]) -> None:
+        entries: list[PublishBatchRequestEntryTypeDef] = [
+            {"Id": str(n), "Message": json.dumps(record)} for n, record in enumerate(records)
+        ]
+        try:
+            response = self._sns.publish_batch(TopicArn=topic, PublishBatchRequestEntries=entries)
+        except Exception as exc:  # noqa: BLE001 - any transport error: counted and reported, never raised
+            self.failed += len(records)
+            print(f"ses-standin: publishing {len(records)} events failed: {exc}", file=sys.stderr)
+            return
+        self.published += len(response.get("Successful", []))
+        for failure in response.get("Failed", []):
+            self.failed += 1
+            print(f"ses-standin: SNS refused an event: {failure.get('Code')}", file=sys.stderr)
 
 
 def parse_topics(pairs: Sequence[str]) -> dict[str, str]:
@@ -599,9 +662,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         topics = parse_topics(args.topic)
+        publisher = SnsPublisher(args.sns_endpoint, args.region)
         standin = SesStandIn(
             topics=topics,
-            publish=sns_publisher(args.sns_endpoint, args.region),
+            publish=publisher,
             region=args.region,
             account_id=args.account_id,
             port=args.port,
@@ -617,6 +681,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         with contextlib.suppress(KeyboardInterrupt):
             stop.wait()
+    publisher.flush()
+    publisher.close()
     return 0
 
 
