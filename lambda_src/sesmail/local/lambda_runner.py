@@ -1,10 +1,10 @@
 """Local stand-in for Lambda's SQS event source mapping: poll the queue, invoke a handler in-process.
 
 moto cannot invoke Lambda functions without Docker, so this poller does what the event source mapping
-does for the persister: receive up to ``batch_size`` messages, build the exact SQS event Lambda
-delivers (``messageId``, ``receiptHandle``, ``body``, ``attributes``, ``messageAttributes``,
-``md5OfBody``, ``eventSource``, ``eventSourceARN``, ``awsRegion``), call the handler with a fake
-``LambdaContext``, and - with ``ReportBatchItemFailures`` semantics - delete every record except those
+does for the persister: receive up to ``batch_size`` messages (in receives of at most 10), build the
+exact SQS event Lambda delivers (``messageId``, ``receiptHandle``, ``body``, ``attributes``,
+``messageAttributes``, ``md5OfBody``, ``eventSource``, ``eventSourceARN``, ``awsRegion``), call the
+handler with a fake ``LambdaContext``, and - with ``ReportBatchItemFailures`` semantics - delete every record except those
 listed in ``batchItemFailures``. A handler exception or a malformed response fails the whole batch
 (nothing deleted), as in Lambda. Failed records stay on the queue and come back after the visibility
 timeout; after ``maxReceiveCount`` receives the queue's redrive policy moves them to the DLQ.
@@ -158,13 +158,18 @@ class LambdaRunner:
 
     def poll_once(self, report: RunReport) -> int:
         """Receive one batch and process it; returns the number of records received."""
-        messages = self.sqs.receive_message(
-            QueueUrl=self.queue_url,
-            MaxNumberOfMessages=self.batch_size,
-            WaitTimeSeconds=self.wait_seconds,
-            MessageSystemAttributeNames=["All"],
-            MessageAttributeNames=["All"],
-        ).get("Messages", [])
+        messages: list[MessageTypeDef] = []
+        while len(messages) < self.batch_size:  # SQS hands out at most 10 per receive
+            received = self.sqs.receive_message(
+                QueueUrl=self.queue_url,
+                MaxNumberOfMessages=min(10, self.batch_size - len(messages)),
+                WaitTimeSeconds=0 if messages else self.wait_seconds,
+                MessageSystemAttributeNames=["All"],
+                MessageAttributeNames=["All"],
+            ).get("Messages", [])
+            if not received:
+                break
+            messages += received
         if not messages:
             return 0
         event = sqs_event(messages, self.queue_arn, self.region)
@@ -224,7 +229,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--handler", default=DEFAULT_HANDLER, help=f"module.function (default {DEFAULT_HANDLER})"
     )
     parser.add_argument(
-        "--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help="records per invocation (1-10)"
+        "--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help="records per invocation (1-10000)"
     )
     parser.add_argument(
         "--timeout", type=int, default=DEFAULT_TIMEOUT_SECONDS, help="function timeout, seconds"
@@ -232,8 +237,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--max-seconds", type=float, default=300.0, help="give up after this long")
     parser.add_argument("--report", type=Path, help="also write the run report as JSON to this file")
     args = parser.parse_args(argv)
-    if not 1 <= args.batch_size <= 10:
-        parser.error("--batch-size must be between 1 and 10")
+    if not 1 <= args.batch_size <= 10_000:
+        parser.error("--batch-size must be between 1 and 10000")
     try:
         handler = load_handler(args.handler)
     except Exception as exc:  # noqa: BLE001 - import-time failure of arbitrary handler code: one line

@@ -1,107 +1,130 @@
-"""Run a moto server on 127.0.0.1 for the demo and the integration tests, and always stop it.
+"""Start and stop a moto server on 127.0.0.1 for local applies, demos and integration tests.
 
-``MotoServer`` starts ``python -m moto.server`` as a child process (its own core, its own GIL) on a
-free or given port, waits until it answers HTTP, and stops it on ``stop()``, on leaving the ``with``
-block, or at interpreter exit. Problems a user can fix (port in use, moto missing, server died)
-raise ``LocalServerError`` with one line that says what to do.
+    with MotoServer() as server:      # free port, waits until it answers, stops on exit
+        run_terraform(aws_endpoint=server.url)
+
+Generic on purpose: no knowledge of what is deployed on it. Failures raise ``MotoServerError`` with a
+one-line message (missing executable, early exit with the server's last log line, readiness timeout).
 """
 
 from __future__ import annotations
 
 import atexit
-import importlib.util
-import os
+import contextlib
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import IO, Final
+from types import TracebackType
+from typing import IO, Self
 
-DEFAULT_HOST: Final = "127.0.0.1"
-READY_TIMEOUT_SECONDS: Final = 30.0
-
-
-class LocalServerError(Exception):
-    """A local server could not start; the message is one line with a hint."""
+LOOPBACK = "127.0.0.1"
+READINESS_PATH = "/moto-api/"  # moto's dashboard: answers 200 once the server routes requests
 
 
-def free_port(host: str = DEFAULT_HOST) -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind((host, 0))
-        return int(probe.getsockname()[1])
+class MotoServerError(RuntimeError):
+    """The moto server could not be started (message is one line, fit for stderr)."""
 
 
-def ensure_port_free(host: str, port: int, hint: str) -> None:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        try:
-            probe.bind((host, port))
-        except OSError:
-            raise LocalServerError(f"port {port} on {host} is already in use: {hint}") from None
+def free_port(host: str = LOOPBACK) -> int:
+    """A port the OS considers free right now (bind to port 0, read it back, release it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        port: int = sock.getsockname()[1]
+        return port
 
 
-def answers_http(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=1):  # noqa: S310 - loopback URL we built
-            return True
-    except urllib.error.HTTPError:
-        return True  # any HTTP answer means the server is up
-    except OSError:
-        return False
+def default_executable() -> Path:
+    """``moto_server`` next to the running interpreter (the repository's .venv/bin)."""
+    return Path(sys.executable).parent / "moto_server"
 
 
 class MotoServer:
-    """``with MotoServer() as moto: moto.endpoint_url`` - a moto server for the duration of the block."""
+    """A moto server subprocess bound to the loopback interface."""
 
     def __init__(
-        self, port: int | None = None, host: str = DEFAULT_HOST, log_path: Path | None = None
+        self,
+        *,
+        port: int | None = None,
+        executable: Path | None = None,
+        startup_timeout: float = 30.0,
+        log_path: Path | None = None,
     ) -> None:
-        self.host = host
+        self.host = LOOPBACK
         self.port = port
+        self.executable = executable or default_executable()
+        self.startup_timeout = startup_timeout
         self.log_path = log_path
         self._process: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] | None = None
 
     @property
-    def endpoint_url(self) -> str:
+    def url(self) -> str:
         if self.port is None:
-            raise LocalServerError("the moto server is not started")
+            raise MotoServerError("moto server has no port yet: call start() first")
         return f"http://{self.host}:{self.port}"
 
-    def start(self, ready_timeout: float = READY_TIMEOUT_SECONDS) -> MotoServer:
-        if importlib.util.find_spec("moto.server") is None or importlib.util.find_spec("werkzeug") is None:
-            raise LocalServerError("moto[server] is not installed in this Python: run 'make setup'")
+    @property
+    def running(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
+    def start(self) -> Self:
+        if self.running:
+            return self
+        if not self.executable.is_file():
+            raise MotoServerError(f"moto_server not found at {self.executable}: run 'make setup'")
         if self.port is None:
             self.port = free_port(self.host)
-        else:
-            ensure_port_free(
-                self.host, self.port, "stop whatever uses it or choose another port (MOTO_PORT=...)"
-            )
+        # moto logs every request: a file (never an unread pipe, which would fill up and stall it).
         if self.log_path is not None:
             self.log_path.parent.mkdir(parents=True, exist_ok=True)
-            self._log = self.log_path.open("ab")
+            self._log = self.log_path.open("w+b")
+        else:
+            self._log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in stop()
         self._process = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
-            [sys.executable, "-m", "moto.server", "-H", self.host, "-p", str(self.port)],
+            [str(self.executable), "-H", self.host, "-p", str(self.port)],
             stdin=subprocess.DEVNULL,
-            stdout=self._log or subprocess.DEVNULL,
+            stdout=self._log,
             stderr=subprocess.STDOUT,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
         atexit.register(self.stop)
-        deadline = time.monotonic() + ready_timeout
-        while not answers_http(f"{self.endpoint_url}/moto-api/"):
-            exit_code = self._process.poll()
-            if exit_code is not None:
-                where = f" (see {self.log_path})" if self.log_path else ""
-                self.stop()
-                raise LocalServerError(f"the moto server exited with code {exit_code}{where}")
-            if time.monotonic() > deadline:
-                self.stop()
-                raise LocalServerError(f"the moto server did not answer within {ready_timeout:.0f} s")
-            time.sleep(0.1)
+        try:
+            self._wait_until_ready()
+        except MotoServerError:
+            self.stop()
+            raise
         return self
+
+    def _wait_until_ready(self) -> None:
+        assert self._process is not None
+        deadline = time.monotonic() + self.startup_timeout
+        while time.monotonic() < deadline:
+            code = self._process.poll()
+            if code is not None:
+                last = self._last_output()
+                raise MotoServerError(
+                    f"moto_server exited with code {code} before listening on {self.url}: {last}"
+                )
+            try:
+                with urllib.request.urlopen(self.url + READINESS_PATH, timeout=1) as response:  # noqa: S310 - loopback URL built here
+                    if response.status == 200:
+                        return
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            time.sleep(0.2)
+        raise MotoServerError(f"moto_server did not answer on {self.url} within {self.startup_timeout:.0f} s")
+
+    def _last_output(self) -> str:
+        if self._log is None:
+            return "no output"
+        self._log.flush()
+        self._log.seek(0)
+        lines = self._log.read().decode(errors="replace").strip().splitlines()
+        return lines[-1] if lines else "no output"
 
     def stop(self) -> None:
         process, self._process = self._process, None
@@ -111,14 +134,20 @@ class MotoServer:
                 process.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 process.kill()
-                process.wait()
+                process.wait(timeout=5)
         if self._log is not None:
             self._log.close()
             self._log = None
-        atexit.unregister(self.stop)
+        with contextlib.suppress(Exception):
+            atexit.unregister(self.stop)
 
-    def __enter__(self) -> MotoServer:
+    def __enter__(self) -> Self:
         return self.start()
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
         self.stop()
