@@ -55,7 +55,7 @@ variable "byodkim_private_key" {
   sensitive   = true
 
   validation {
-    condition     = var.byodkim_private_key == null ? true : (
+    condition = var.byodkim_private_key == null ? true : (
       can(regex("^[A-Za-z0-9+/]+={0,2}$", var.byodkim_private_key)) && length(var.byodkim_private_key) % 4 == 0
     )
     error_message = "byodkim_private_key must be the base64 key body without PEM header, footer or line breaks."
