@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, Final
 
+import boto3
 from botocore.config import Config
 from botocore.exceptions import (
     ClientError,
@@ -157,6 +158,18 @@ def setup_error_message(exc: BaseException) -> str | None:
     if isinstance(exc, NoCredentialsError):
         return "no AWS credentials found: set AWS_PROFILE, export temporary keys, or run under a role"
     return None
+
+
+def new_session(region: str | None = None) -> boto3.session.Session:
+    """A boto3 session with a usable region (argument, else environment/profile), else AwsSetupError.
+
+    An empty ``AWS_REGION=`` would otherwise surface later as an "Invalid endpoint" ValueError.
+    """
+    with setup_errors_as_domain():
+        session = boto3.session.Session(region_name=region or None)
+    if not session.region_name:
+        raise AwsSetupError(setup_error_message(NoRegionError()))
+    return session
 
 
 @contextmanager
