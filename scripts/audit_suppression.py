@@ -77,6 +77,7 @@ exit codes:
 DEFAULT_AUDIT_LOG: Final = "suppression-audit.jsonl"
 DEFAULT_BULK_THRESHOLD: Final = 1000
 DEFAULT_WORKERS: Final = 8
+LOOKUP_BATCH: Final = 16
 
 logger = logging.getLogger("audit_suppression")
 
@@ -357,33 +358,45 @@ def audited_entries(
     stale_days: int,
     progress: Progress,
 ) -> Iterator[AuditedEntry]:
-    """Classify entries in list order; evidence lookups run ``workers`` at a time, ``window`` queued.
+    """Classify entries in list order; evidence lookups run on ``workers`` threads, ``window`` queued.
 
-    The queue lets lookups for one page overlap the (rate-limited) fetch of the next. When the listing
-    fails, the entries already listed are still looked up and yielded before ``ListingFailedError`` is raised.
+    Lookups are submitted in small batches (one task per ``LOOKUP_BATCH`` addresses: per-address tasks
+    cost more in thread hand-offs than a stored lookup does). The queue lets lookups for one page
+    overlap the rate-limited fetch of the next. When the listing fails, the entries already listed are
+    still looked up and yielded before ``ListingFailedError`` is raised.
     """
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="evidence")
-    queued: deque[tuple[SuppressedEntry, Future[Evidence | None]]] = deque()
+    queued: deque[tuple[list[SuppressedEntry], Future[list[Evidence | None]]]] = deque()
+    in_flight = 0
 
-    def ready(entry: SuppressedEntry, future: Future[Evidence | None]) -> AuditedEntry:
-        progress.audited += 1
+    def look_up(batch: list[SuppressedEntry]) -> list[Evidence | None]:
+        return [lookup(entry.address) for entry in batch]
+
+    def ready() -> Iterator[AuditedEntry]:
+        nonlocal in_flight
+        batch, future = queued.popleft()
+        in_flight -= len(batch)
+        for entry, evidence in zip(batch, future.result(), strict=True):
+            yield audit_entry(entry, evidence, now, stale_days)
+        progress.audited += len(batch)
         progress.update()
-        return audit_entry(entry, future.result(), now, stale_days)
 
     try:
         try:
             for page in pages:
                 progress.pages += 1
-                for entry in page:
-                    queued.append((entry, pool.submit(lookup, entry.address)))
-                    if len(queued) > window:
-                        yield ready(*queued.popleft())
+                for start in range(0, len(page), LOOKUP_BATCH):
+                    batch = page[start : start + LOOKUP_BATCH]
+                    queued.append((batch, pool.submit(look_up, batch)))
+                    in_flight += len(batch)
+                    while in_flight > window:
+                        yield from ready()
         except (AwsCallError, AwsSetupError) as error:
             while queued:
-                yield ready(*queued.popleft())
+                yield from ready()
             raise ListingFailedError(error) from error
         while queued:
-            yield ready(*queued.popleft())
+            yield from ready()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 

@@ -27,6 +27,7 @@ from sesmail.aws_calls import (
     RateLimiter,
     call_with_retries,
     client_config,
+    new_session,
     paginate,
     paginate_pages,
     setup_error_message,
@@ -320,3 +321,18 @@ def test_paginate_retries_a_throttled_page_and_continues() -> None:
     pages = list(paginate_pages(fn, sleep=clock.sleep))
     assert [page["Items"] for page in pages] == [[1], [2]]
     assert fn.calls == [{}, {"NextToken": "a"}, {"NextToken": "a"}]
+
+
+@pytest.mark.parametrize("region", [None, ""])
+def test_new_session_without_a_usable_region_is_a_setup_error(
+    monkeypatch: pytest.MonkeyPatch, region: str | None
+) -> None:
+    # GIVEN no region anywhere, or an empty AWS_REGION (botocore would build "email..amazonaws.com")
+    monkeypatch.setenv("AWS_REGION", region or "")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", region or "")
+    if region is None:
+        monkeypatch.delenv("AWS_REGION")
+        monkeypatch.delenv("AWS_DEFAULT_REGION")
+    with pytest.raises(AwsSetupError, match="no AWS region configured"):
+        new_session()
+    assert new_session("eu-west-1").region_name == "eu-west-1"

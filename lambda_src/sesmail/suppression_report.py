@@ -43,24 +43,55 @@ ROW_FIELDS: Final = (
 TABLE_CELL_LIMIT: Final = 60  # diagnostic codes can be paragraphs; csv/json keep them whole
 
 
-def row_record(audited: AuditedEntry) -> dict[str, Any]:
+def row_values(audited: AuditedEntry) -> list[Any]:
+    """One report row, values in ``ROW_FIELDS`` order."""
     evidence = audited.evidence
-    return {
-        "address": audited.entry.address,
-        "reason": audited.entry.reason.value,
-        "listed_at": format_time(audited.entry.listed_at),
-        "age_days": audited.age_days,
-        "class": audited.klass.value,
-        "evidence": evidence.describe() if evidence else None,
-        "evidence_at": format_time(evidence.event_at) if evidence else None,
-        "message_id": evidence.message_id if evidence else None,
-        "status_code": evidence.status_code if evidence else None,
-        "diagnostic_code": evidence.diagnostic_code if evidence else None,
-    }
+    entry = audited.entry
+    if evidence is None:
+        return [
+            entry.address,
+            entry.reason.value,
+            format_time(entry.listed_at),
+            audited.age_days,
+            audited.klass.value,
+            None,
+            None,
+            None,
+            None,
+            None,
+        ]
+    return [
+        entry.address,
+        entry.reason.value,
+        format_time(entry.listed_at),
+        audited.age_days,
+        audited.klass.value,
+        evidence.describe(),
+        format_time(evidence.event_at),
+        evidence.message_id,
+        evidence.status_code,
+        evidence.diagnostic_code,
+    ]
+
+
+_FREE_TEXT_COLUMN: Final = ROW_FIELDS.index("diagnostic_code")
+
+
+def _table_cells(values: list[Any]) -> list[str]:
+    """Table cells of a row. Only the free-text column (diagnostic code: remote MTA text, possibly
+    multi-line paragraphs) is flattened and truncated; the other values are short single tokens."""
+    cells = ["" if value is None else str(value) for value in values]
+    cells[_FREE_TEXT_COLUMN] = _cell(values[_FREE_TEXT_COLUMN])
+    return cells
 
 
 def _cell(value: Any) -> str:
-    text = "" if value is None else " ".join(str(value).split())
+    """Table cell: one line, at most TABLE_CELL_LIMIT characters."""
+    if value is None:
+        return ""
+    text = str(value)
+    if len(text) > TABLE_CELL_LIMIT or not text.isprintable():
+        text = " ".join(text.split())
     return text if len(text) <= TABLE_CELL_LIMIT else text[: TABLE_CELL_LIMIT - 1] + "…"
 
 
@@ -95,19 +126,29 @@ def write_summary_table(summary: AuditSummary, out: TextIO) -> None:
 class ReportSpool:
     """Collects audited rows on disk and their summary in memory; renders the report at the end."""
 
+    _BUFFERED_ROWS: Final = 1000  # rows per write to the spool file: fewer, larger writes
+
     def __init__(self, directory: str | None = None) -> None:
         self.summary = AuditSummary()
         self._file: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8", dir=directory)  # noqa: SIM115
-        self._widths = {name: len(name) for name in ROW_FIELDS}
+        self._buffer: list[str] = []
+        self._widths = [len(name) for name in ROW_FIELDS]
 
     def add(self, audited: AuditedEntry) -> None:
-        record = row_record(audited)
+        values = row_values(audited)
         self.summary.add(audited)
-        for name in ROW_FIELDS:
-            self._widths[name] = max(self._widths[name], len(_cell(record[name])))
-        self._file.write(json.dumps(record, separators=(",", ":")) + "\n")
+        self._widths = [max(w, len(cell)) for w, cell in zip(self._widths, _table_cells(values), strict=True)]
+        self._buffer.append(json.dumps(values, separators=(",", ":")))
+        if len(self._buffer) >= self._BUFFERED_ROWS:
+            self._flush()
 
-    def _rows(self) -> Iterator[dict[str, Any]]:
+    def _flush(self) -> None:
+        if self._buffer:
+            self._file.write("\n".join(self._buffer) + "\n")
+            self._buffer.clear()
+
+    def _rows(self) -> Iterator[list[Any]]:
+        self._flush()
         self._file.flush()
         self._file.seek(0)
         for line in self._file:
@@ -121,10 +162,9 @@ class ReportSpool:
         if fmt == "table":
             self._write_table(out, meta)
         elif fmt == "csv":
-            writer = csv.DictWriter(out, fieldnames=ROW_FIELDS, lineterminator="\n")
-            writer.writeheader()
-            for row in self._rows():
-                writer.writerow(row)
+            writer = csv.writer(out, lineterminator="\n")
+            writer.writerow(ROW_FIELDS)
+            writer.writerows(self._rows())
         elif fmt == "json":
             self._write_json(out, meta)
         else:
@@ -141,9 +181,21 @@ class ReportSpool:
         write_summary_table(self.summary, out)
         out.write("\n")
         widths = self._widths
-        out.write("  ".join(name.ljust(widths[name]) for name in ROW_FIELDS).rstrip() + "\n")
+        out.write(
+            "  ".join(name.ljust(width) for name, width in zip(ROW_FIELDS, widths, strict=True)).rstrip()
+        )
+        out.write("\n")
+        lines: list[str] = []
         for row in self._rows():
-            out.write("  ".join(_cell(row[name]).ljust(widths[name]) for name in ROW_FIELDS).rstrip() + "\n")
+            cells = _table_cells(row)
+            lines.append(
+                "  ".join([cell.ljust(width) for cell, width in zip(cells, widths, strict=True)]).rstrip()
+            )
+            if len(lines) >= self._BUFFERED_ROWS:
+                out.write("\n".join(lines) + "\n")
+                lines.clear()
+        if lines:
+            out.write("\n".join(lines) + "\n")
 
     def _write_json(self, out: TextIO, meta: ReportMeta) -> None:
         head = {
@@ -157,7 +209,7 @@ class ReportSpool:
         out.write(json.dumps(head, indent=2)[:-2] + ',\n  "rows": [')
         separator = "\n    "
         for row in self._rows():
-            out.write(separator + json.dumps(row))
+            out.write(separator + json.dumps(dict(zip(ROW_FIELDS, row, strict=True))))
             separator = ",\n    "
         out.write("\n  ]\n}\n")
 
