@@ -37,7 +37,7 @@ TFVARS ?= $(ENV_DIR)/terraform.tfvars
 BACKEND_CONFIG ?= $(ENV_DIR)/backend.hcl
 
 .PHONY: help setup lock fmt lint lint-python lint-terraform validate checkov test pytest tftest package \
-        plan apply clean distclean
+        demo plan apply clean distclean
 
 help: ## List the targets with one line each
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  \033[1m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -45,11 +45,15 @@ help: ## List the targets with one line each
 
 setup: $(VENV)/.installed ## Create .venv and install the hashed, pinned dependencies (idempotent)
 
-$(VENV)/.installed: requirements/dev.txt requirements/checkov.txt
+# Two stamps: the Python venv alone is enough for package/demo; .installed adds checkov (lint).
+$(VENV)/.python-installed: requirements/dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "error: Python >= 3.11 is required (set PYTHON=...), found " + sys.version.split()[0])'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -qq --disable-pip-version-check --require-hashes --no-deps -r requirements/dev.txt
 	@$(BIN)/python -c 'import site, pathlib; pathlib.Path(site.getsitepackages()[0], "sesmail-src.pth").write_text("$(CURDIR)/lambda_src\n")'
+	@touch $@
+
+$(VENV)/.installed: $(VENV)/.python-installed requirements/checkov.txt
 	@test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
 	$(CHECKOV_VENV)/bin/python -m pip install -qq --disable-pip-version-check --require-hashes --no-deps -r requirements/checkov.txt
 	@touch $@
@@ -88,8 +92,11 @@ pytest: setup package ## Python tests (unit, moto, plan-JSON, integration)
 tftest: package ## terraform test in every module that has tests/
 	scripts/dev/tf_each.sh test $(MODULE_DIRS)
 
-package: setup ## Build deterministic Lambda zips into build/lambda/
+package: $(VENV)/.python-installed ## Build deterministic Lambda zips into build/lambda/
 	$(BIN)/python scripts/dev/package_lambdas.py
+
+demo: $(VENV)/.python-installed package ## The whole flow on an emulated AWS, no account needed (MOTO_PORT=, DEMO_ARGS=)
+	$(BIN)/python scripts/demo.py $(DEMO_ARGS)
 
 plan: setup package ## terraform plan ENV=local|staging|production (real backend; saves build/plans/ENV.tfplan)
 	@test -f "$(TFVARS)" || { echo "error: $(TFVARS) is missing: copy $(ENV_DIR)/terraform.tfvars.example and fill it in" >&2; exit 2; }

@@ -169,6 +169,17 @@ def test_zip_excludes_bytecode_and_is_normalised(tmp_path: Path) -> None:
     assert {i.external_attr >> 16 for i in infos} == {0o100644}
 
 
+def test_zip_leaves_out_local_tooling(tmp_path: Path) -> None:
+    # GIVEN the real package, whose sesmail/local/ holds the demo's emulators
+    result = run(".venv/bin/python", "scripts/dev/package_lambdas.py", "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    # THEN the Lambda zip has the shared code but nothing of sesmail/local
+    with zipfile.ZipFile(tmp_path / "persister.zip") as archive:
+        names = archive.namelist()
+    assert "sesmail/handlers/persister.py" in names
+    assert not [name for name in names if name.startswith("sesmail/local/")]
+
+
 # --- CI ---
 
 

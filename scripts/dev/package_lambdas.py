@@ -31,13 +31,16 @@ LAMBDAS: dict[str, str] = {
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 EXCLUDED_DIRS = {"__pycache__", ".mypy_cache", ".pytest_cache"}
+# Subpackages that are local tooling (make demo, integration tests), never Lambda code.
+LOCAL_ONLY_SUBPACKAGES = {"local"}
 INCLUDED_SUFFIXES = {".py", ".json", ".typed"}
 
 
 def source_files(package_dir: Path) -> list[Path]:
     files = []
     for path in package_dir.rglob("*"):
-        if any(part in EXCLUDED_DIRS for part in path.relative_to(package_dir).parts):
+        parts = path.relative_to(package_dir).parts
+        if any(part in EXCLUDED_DIRS for part in parts) or (len(parts) > 1 and parts[0] in LOCAL_ONLY_SUBPACKAGES):
             continue
         if path.is_file() and path.suffix in INCLUDED_SUFFIXES:
             files.append(path)
