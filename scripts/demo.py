@@ -212,8 +212,13 @@ def terraform_apply(moto_url: str, workdir: Path) -> dict[str, Any]:
 # --- the persister ---------------------------------------------------------------------------------------
 
 
-def deployed_function(outputs: Mapping[str, Any]) -> tuple[dict[str, str], int]:
-    """The persister's environment and batch size as deployed on moto (the contract if not deployed)."""
+def take_over_event_source(outputs: Mapping[str, Any]) -> tuple[dict[str, str], int]:
+    """Disable moto's own SQS event source mapping and return the function's environment and batch size.
+
+    moto would otherwise "invoke" the function on every SQS send, which needs Docker: each attempt
+    fails, slows every publish down and burns the messages' receive count until the redrive policy moves
+    them to the DLQ. The local runner plays the mapping's part instead, with the deployed settings.
+    """
     env = {**DEFAULT_FUNCTION_ENV, "EVENTS_TABLE_NAME": outputs["events_table_name"]}
     name = outputs.get("persister_function_name")
     if not name:
@@ -221,15 +226,22 @@ def deployed_function(outputs: Mapping[str, Any]) -> tuple[dict[str, str], int]:
     aws_lambda = boto3.client("lambda")
     configuration = aws_lambda.get_function_configuration(FunctionName=name)
     env = dict(configuration.get("Environment", {}).get("Variables", {}))
-    mappings = aws_lambda.list_event_source_mappings(FunctionName=name)["EventSourceMappings"]
-    return env, int(mappings[0].get("BatchSize", 10)) if mappings else 10
+    batch_size = 10
+    function_arn = configuration["FunctionArn"]
+    # Listed unfiltered: moto's FunctionName filter does not match a plain function name.
+    mappings = aws_lambda.list_event_source_mappings()["EventSourceMappings"]
+    for mapping in [m for m in mappings if m.get("FunctionArn") == function_arn]:
+        aws_lambda.update_event_source_mapping(UUID=mapping["UUID"], Enabled=False)
+        batch_size = int(mapping.get("BatchSize", batch_size))
+    return env, batch_size
 
 
-def run_persister(outputs: Mapping[str, Any], workdir: Path) -> dict[str, Any]:
+def run_persister(
+    outputs: Mapping[str, Any], function_env: Mapping[str, str], batch_size: int, workdir: Path
+) -> dict[str, Any]:
     """The persister handler over the queue, in its own process (its stdout is the 'CloudWatch' log)."""
     report_path, log = workdir / "lambda-runner.json", workdir / "lambda.log"
     report_path.unlink(missing_ok=True)
-    function_env, batch_size = deployed_function(outputs)
     command = ["-m", "sesmail.local.lambda_runner", "--queue-url", outputs["queue_url"]]
     command += ["--batch-size", str(batch_size), "--report", str(report_path)]
     print(f"   python {shlex.join(command)}\n   (function environment from moto; handler logs: {shown(log)})")
@@ -323,13 +335,11 @@ def show_operator_views(cli: CliRunner, samples: Sequence[str], bounced_address:
     for message_id in samples:
         cli.run(["scripts/mail_status.py", "message", message_id])
     if bounced_address:
-        print('\n   "This user gets nothing": the recipient\'s history')
+        print('\n   "This user gets nothing": the recipient\'s history, then the suppression check')
         cli.run(["scripts/mail_status.py", "recipient", bounced_address])
-    print("\n   Suppression list audit")
-    cli.run(["scripts/audit_suppression.py", "audit"])
-    if bounced_address:
-        print("\n   Removing an address from the suppression list: a dry run (the default; --apply to act)")
-        cli.run(["scripts/audit_suppression.py", "remove", bounced_address])
+        cli.run(["scripts/audit_suppression.py", "check", bounced_address])
+    print("\n   Suppression list audit, with a dry-run removal of the hard bounces (--apply would act)")
+    cli.run(["scripts/audit_suppression.py", "list", "--remove", "hard-bounce"])
 
 
 # --- the flow ---------------------------------------------------------------------------------------------
@@ -366,6 +376,8 @@ class Demo:
         self.outputs = terraform_apply(self.moto.url, self.workdir)
         for name in REQUIRED_OUTPUTS:
             print(f"   {name} = {self.outputs[name]}")
+        self.function_env, self.batch_size = take_over_event_source(self.outputs)
+        print("   moto's event source mapping disabled: the local runner (step 5) takes its place")
 
     def start_standin(self) -> None:
         topics = {name: self.outputs["sns_topic_arn"] for name in self.outputs["configuration_set_names"]}
@@ -389,7 +401,9 @@ class Demo:
         print(f"   {self.publisher.published} SES events published to SNS -> SQS")
 
     def persist(self) -> None:
-        self.run.record["lambda_runner"] = run_persister(self.outputs, self.workdir)
+        self.run.record["lambda_runner"] = run_persister(
+            self.outputs, self.function_env, self.batch_size, self.workdir
+        )
         left = queue_depth(self.outputs["queue_url"]) + queue_depth(self.outputs["dlq_url"])
         self.run.record["queue_and_dlq_depth"] = left
         print(f"   messages left in the queue and the DLQ: {left}")
