@@ -236,35 +236,63 @@ def take_over_event_source(outputs: Mapping[str, Any]) -> tuple[dict[str, str], 
     return env, batch_size
 
 
-def run_persister(
-    outputs: Mapping[str, Any], function_env: Mapping[str, str], batch_size: int, workdir: Path
-) -> dict[str, Any]:
-    """The persister handler over the queue, in its own process (its stdout is the 'CloudWatch' log)."""
-    report_path, log = workdir / "lambda-runner.json", workdir / "lambda.log"
-    report_path.unlink(missing_ok=True)
-    command = ["-m", "sesmail.local.lambda_runner", "--queue-url", outputs["queue_url"]]
-    command += ["--batch-size", str(batch_size), "--report", str(report_path)]
-    print(f"   python {shlex.join(command)}\n   (function environment from moto; handler logs: {shown(log)})")
-    with log.open("w") as out:
-        result = subprocess.run(  # noqa: S603 - fixed argv, no shell
-            [sys.executable, *command],
-            env={**os.environ, **function_env},
-            stdout=out,
-            stderr=subprocess.PIPE,
-            text=True,
-            check=False,
+class Persister:
+    """The persister over the queue, in its own process like a Lambda execution environment.
+
+    Started before the traffic, as the event source mapping polls while mail flows; its stdout is the
+    function's log (".demo/lambda.log", CloudWatch Logs' stand-in). ``traffic_done`` tells it an
+    empty queue now means drained.
+    """
+
+    def __init__(
+        self, outputs: Mapping[str, Any], function_env: Mapping[str, str], batch_size: int, workdir: Path
+    ):
+        self.report_path, self.log = workdir / "lambda-runner.json", workdir / "lambda.log"
+        self.marker = workdir / "traffic-done"
+        for stale in (self.report_path, self.marker):
+            stale.unlink(missing_ok=True)
+        command = ["-m", "sesmail.local.lambda_runner", "--queue-url", outputs["queue_url"]]
+        command += ["--batch-size", str(batch_size), "--report", str(self.report_path)]
+        command += ["--traffic-done-file", str(self.marker)]
+        print(f"   python {shlex.join(command)}")
+        print(
+            f"   (the function's environment and batch size as deployed on moto; its log: {shown(self.log)})"
         )
-    if not report_path.exists():
-        raise DemoError(f"the Lambda runner failed: {result.stderr.strip()[-300:]}")
-    report: dict[str, Any] = json.loads(report_path.read_text())
-    print(
-        f"   {report['invocations']} invocations, {report['records_received']} records, "
-        f"{report['records_deleted']} deleted, {report['records_failed']} failed, drained={report['drained']}"
-    )
-    if result.returncode != 0:
-        errors = "; ".join(report["handler_errors"][:3]) or f"see {shown(log)}"
-        raise DemoError(f"the persister did not process every record ({errors})")
-    return report
+        with self.log.open("w") as out:
+            self.process = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
+                [sys.executable, *command],
+                env={**os.environ, **function_env},
+                stdout=out,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+
+    def traffic_done(self) -> None:
+        self.marker.touch()
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+    def wait(self, timeout: float = 300.0) -> dict[str, Any]:
+        try:
+            _, stderr = self.process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.stop()
+            raise DemoError(f"the Lambda runner did not drain the queue within {timeout:.0f} s") from None
+        if not self.report_path.exists():
+            raise DemoError(f"the Lambda runner failed: {stderr.strip()[-300:]}")
+        report: dict[str, Any] = json.loads(self.report_path.read_text())
+        counts = ", ".join(
+            f"{report[key]} {key.split('_')[-1]}" for key in ("records_deleted", "records_failed")
+        )
+        print(f"   {report['invocations']} invocations, {report['records_received']} records: {counts}")
+        print(f"   drained: {report['drained']}")
+        if self.process.returncode != 0:
+            errors = "; ".join(report["handler_errors"][:3]) or f"see {shown(self.log)}"
+            raise DemoError(f"the persister did not process every record ({errors})")
+        return report
 
 
 def queue_depth(queue_url: str) -> int:
@@ -390,9 +418,12 @@ class Demo:
         print(f"   stand-in at {self.standin.endpoint_url}; configuration sets: {', '.join(topics)}")
 
     def send(self) -> None:
+        self.persister = Persister(self.outputs, self.function_env, self.batch_size, self.workdir)
+        self.servers.callback(self.persister.stop)
         self.plan = plan_scenario(self.args.count, self.args.seed)
         self.sent = send_scenario(self.plan, SesSender(self.outputs["configuration_set_names"][0]).send)
         self.publisher.flush()
+        self.persister.traffic_done()
         if self.publisher.failed:
             raise DemoError(f"{self.publisher.failed} events could not be published to SNS (see above)")
         sent_file = self.workdir / "sent.json"
@@ -401,9 +432,7 @@ class Demo:
         print(f"   {self.publisher.published} SES events published to SNS -> SQS")
 
     def persist(self) -> None:
-        self.run.record["lambda_runner"] = run_persister(
-            self.outputs, self.function_env, self.batch_size, self.workdir
-        )
+        self.run.record["lambda_runner"] = self.persister.wait()
         left = queue_depth(self.outputs["queue_url"]) + queue_depth(self.outputs["dlq_url"])
         self.run.record["queue_and_dlq_depth"] = left
         print(f"   messages left in the queue and the DLQ: {left}")
@@ -473,7 +502,9 @@ def run_demo(run: Run) -> None:
             demo.apply()
         with run.step("3/6 Local SESv2 stand-in (not SES: docs/local.md) publishing to the pipeline's topic"):
             demo.start_standin()
-        with run.step(f"4/6 Send {args.count} mails (seed {args.seed}) through sesmail.sender"):
+        with run.step(
+            f"4/6 Send {args.count} mails (seed {args.seed}) through sesmail.sender; the persister polls"
+        ):
             demo.send()
         with run.step("5/6 Persister Lambda (local runner, handler in-process) until the queue is drained"):
             demo.persist()

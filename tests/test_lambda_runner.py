@@ -154,3 +154,19 @@ def test_cli_reports_a_bad_handler_in_one_line(capsys: pytest.CaptureFixture[str
     assert err.count("\n") == 1 and err.startswith(
         "error: cannot load handler sesmail.no_such_module.handler"
     )
+
+
+def test_an_empty_queue_ends_the_run_only_once_traffic_is_done(sqs: Any, queue_url: str) -> None:
+    # GIVEN a runner started before the traffic: the queue is empty, the sender has not finished
+    checks: list[int] = []
+
+    def traffic_done() -> bool:
+        checks.append(1)
+        if len(checks) == 2:
+            fill(sqs, queue_url, 3)  # mail arrives while the runner is already polling
+        return len(checks) > 2
+
+    # WHEN it runs
+    report = runner(sqs, queue_url, lambda event, context: None).run_until_drained(30, traffic_done)
+    # THEN it waited for the late messages and processed them before calling the queue drained
+    assert report.drained and report.records_received == 3 and report.records_deleted == 3

@@ -4,14 +4,19 @@ moto cannot invoke Lambda functions without Docker, so this poller does what the
 does for the persister: receive up to ``batch_size`` messages (in receives of at most 10), build the
 exact SQS event Lambda delivers (``messageId``, ``receiptHandle``, ``body``, ``attributes``,
 ``messageAttributes``, ``md5OfBody``, ``eventSource``, ``eventSourceARN``, ``awsRegion``), call the
-handler with a fake ``LambdaContext``, and - with ``ReportBatchItemFailures`` semantics - delete every record except those
-listed in ``batchItemFailures``. A handler exception or a malformed response fails the whole batch
-(nothing deleted), as in Lambda. Failed records stay on the queue and come back after the visibility
-timeout; after ``maxReceiveCount`` receives the queue's redrive policy moves them to the DLQ.
+handler with a fake ``LambdaContext``, and - with ``ReportBatchItemFailures`` semantics - delete
+every record except those listed in ``batchItemFailures``. A handler exception or a malformed
+response fails the whole batch (nothing deleted), as in Lambda. Failed records stay on the queue and
+come back after the visibility timeout; after ``maxReceiveCount`` receives the queue's redrive policy
+moves them to the DLQ.
 
 It stops when the queue is drained: ``empty_receives`` consecutive empty receives while the queue
 reports ``ApproximateNumberOfMessages == 0``. Messages still in flight after a reported failure are
 counted in the report, not waited for.
+
+It can start before the traffic does, as the real mapping polls while mail flows (and a short queue
+keeps moto's receives cheap): with ``--traffic-done-file`` an empty queue ends the run only once that
+file exists.
 
 Run: ``python -m sesmail.local.lambda_runner --queue-url URL [--report FILE]``; the handler's own
 output (Powertools JSON logs and metrics) goes to stdout like CloudWatch Logs, the summary to stderr.
@@ -193,7 +198,10 @@ class LambdaRunner:
         report.records_failed += len(failed)
         return len(messages)
 
-    def run_until_drained(self, max_seconds: float = 300.0) -> RunReport:
+    def run_until_drained(
+        self, max_seconds: float = 300.0, traffic_done: Callable[[], bool] = lambda: True
+    ) -> RunReport:
+        """Poll until drained; an empty queue only counts once ``traffic_done()`` says no more is coming."""
         report = RunReport()
         started = time.monotonic()
         empty_in_a_row = 0
@@ -202,7 +210,7 @@ class LambdaRunner:
                 empty_in_a_row = 0
                 continue
             empty_in_a_row += 1
-            if empty_in_a_row >= self.empty_receives and self.visible_messages() == 0:
+            if empty_in_a_row >= self.empty_receives and traffic_done() and self.visible_messages() == 0:
                 report.drained = True
                 break
         report.seconds = round(time.monotonic() - started, 2)
@@ -236,6 +244,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--max-seconds", type=float, default=300.0, help="give up after this long")
     parser.add_argument("--report", type=Path, help="also write the run report as JSON to this file")
+    parser.add_argument(
+        "--traffic-done-file",
+        type=Path,
+        help="poll while traffic is still being sent; the queue only counts as drained once this file exists",
+    )
     args = parser.parse_args(argv)
     if not 1 <= args.batch_size <= 10_000:
         parser.error("--batch-size must be between 1 and 10000")
@@ -247,7 +260,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     runner = LambdaRunner(
         boto3.client("sqs"), args.queue_url, handler, batch_size=args.batch_size, timeout_seconds=args.timeout
     )
-    report = runner.run_until_drained(args.max_seconds)
+    marker: Path | None = args.traffic_done_file
+    report = runner.run_until_drained(args.max_seconds, lambda: marker is None or marker.exists())
     summary = json.dumps(asdict(report))
     print(summary, file=sys.stderr)
     if args.report:
