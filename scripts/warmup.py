@@ -21,9 +21,10 @@ import io
 import json
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
-from typing import IO, Any, Final, NoReturn
+from typing import IO, TYPE_CHECKING, Any, Final, NoReturn
 
 import yaml
 
@@ -45,6 +46,12 @@ from sesmail.warmup import (
     validate_domain,
     warmup_schedule,
 )
+
+if TYPE_CHECKING:
+    from mypy_boto3_cloudwatch import CloudWatchClient
+    from mypy_boto3_dynamodb.service_resource import Table
+    from mypy_boto3_sesv2 import SESV2Client
+    from mypy_boto3_ssm import SSMClient
 
 EXIT_OK: Final = 0
 EXIT_AWS: Final = 1
@@ -68,26 +75,24 @@ class DeclinedError(Exception):
 
 @dataclass
 class Clients:
-    """AWS clients, created on first use (tests inject stubbed or moto-backed ones)."""
+    """AWS clients, each created on first use; tests pass stubbed or moto-backed factories."""
 
-    factories: dict[str, Callable[[], Any]] = field(
-        default_factory=lambda: {
-            "sesv2": lambda: warmup_aws.client("sesv2"),
-            "cloudwatch": lambda: warmup_aws.client("cloudwatch"),
-            "ssm": lambda: warmup_aws.client("ssm"),
-        }
-    )
-    table_factory: Callable[[str], Any] = warmup_aws.events_table
-    _made: dict[str, Any] = field(default_factory=dict)
+    make_sesv2: Callable[[], SESV2Client] = lambda: warmup_aws.client("sesv2")
+    make_cloudwatch: Callable[[], CloudWatchClient] = lambda: warmup_aws.client("cloudwatch")
+    make_ssm: Callable[[], SSMClient] = lambda: warmup_aws.client("ssm")
+    table_factory: Callable[[str], Table] = warmup_aws.events_table
 
-    def __getattr__(self, service: str) -> Any:
-        factories = self.__dict__.get("factories", {})
-        if service not in factories:
-            raise AttributeError(service)
-        made = self.__dict__["_made"]
-        if service not in made:
-            made[service] = factories[service]()
-        return made[service]
+    @cached_property
+    def sesv2(self) -> SESV2Client:
+        return self.make_sesv2()
+
+    @cached_property
+    def cloudwatch(self) -> CloudWatchClient:
+        return self.make_cloudwatch()
+
+    @cached_property
+    def ssm(self) -> SSMClient:
+        return self.make_ssm()
 
 
 # --- argument parsing -----------------------------------------------------------------------------
@@ -100,11 +105,17 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message}")
 
 
-def _positive_int(text: str) -> int:
+def _integer(text: str) -> int:
     try:
-        value = int(text)
+        return int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+
+
+def _at_least_one(text: str) -> int:
+    value = _integer(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not at least 1")
     return value
 
 
@@ -143,9 +154,9 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EXIT_CODES_HELP,
         formatter_class=formatter,
     )
-    plan.add_argument("--start", type=_positive_int, required=True, help="day-1 volume (recipients), >= 1")
-    plan.add_argument("--target", type=_positive_int, required=True, help="last-day volume, >= --start")
-    plan.add_argument("--days", type=_positive_int, required=True, help="length of the ramp in days, >= 1")
+    plan.add_argument("--start", type=_integer, required=True, help="day-1 volume (recipients), >= 1")
+    plan.add_argument("--target", type=_integer, required=True, help="last-day volume, >= --start")
+    plan.add_argument("--days", type=_integer, required=True, help="length of the ramp in days, >= 1")
     plan.add_argument(
         "--growth", choices=GROWTHS, default="geometric", help="daily growth (default geometric)"
     )
@@ -153,7 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--split", help="shares per mailbox provider, e.g. gmail=0.4,outlook=0.3,other=0.3 (sum 1)"
     )
     plan.add_argument(
-        "--quota", type=_positive_int, help="24-hour send quota for offline use (default: sesv2 GetAccount)"
+        "--quota", type=_at_least_one, help="24-hour send quota for offline use (default: sesv2 GetAccount)"
     )
     plan.add_argument("--domain", help="sending domain (required with --save)")
     plan.add_argument(
@@ -174,7 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
             "--domain", help="refuse unless the plan file is for this domain (a safety check)"
         )
         command.add_argument(
-            "--window-hours", type=_positive_int, default=24, help="metrics window in hours (default 24)"
+            "--window-hours", type=_at_least_one, default=24, help="metrics window in hours (default 24)"
         )
 
     status = sub.add_parser(
@@ -230,7 +241,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ips.add_argument("--pool", help="only this dedicated IP pool")
     ips.add_argument("--ip", help="the IP whose warm-up percentage --set-percentage changes")
-    ips.add_argument("--set-percentage", type=_positive_int, help="new warm-up percentage, 0-100")
+    ips.add_argument("--set-percentage", type=_integer, help="new warm-up percentage, 0-100")
     ips.add_argument("--apply", action="store_true", help="make the change (default: dry-run)")
     ips.add_argument("--yes", action="store_true", help="do not ask for confirmation (with --apply)")
     ips.add_argument("--audit-log", type=Path, default=Path(DEFAULT_AUDIT_LOG), help="JSONL audit log")
@@ -323,8 +334,15 @@ def open_audit_log(path: Path) -> IO[str]:
         raise UsageError(f"--audit-log {path}: {error.strerror}") from None
 
 
+def _operator() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name in some containers: the audit line must still be written
+        return "unknown"
+
+
 def audit(handle: IO[str], now: dt.datetime, entry: dict[str, Any]) -> None:
-    line = {"at": now.isoformat(timespec="seconds"), "user": getpass.getuser(), "tool": "warmup.py", **entry}
+    line = {"at": now.isoformat(timespec="seconds"), "user": _operator(), "tool": "warmup.py", **entry}
     handle.write(json.dumps(line, sort_keys=True, default=str) + "\n")
     handle.flush()
 
@@ -366,8 +384,8 @@ def cmd_plan(args: argparse.Namespace, clients: Clients, now: dt.datetime, out: 
         quota = warmup_aws.get_account(clients.sesv2).max_24_hour_send
     schedule = warmup_schedule(args.start, args.target, args.days, args.growth, quota)
     plan = WarmupPlan(
-        domain=args.domain or "unsaved.example",
-        env=args.env or "staging",
+        domain=args.domain or "unsaved.invalid",
+        env=args.env or "local",
         start_date=args.start_date or now.date(),
         growth=args.growth,
         schedule=tuple(schedule),
@@ -376,7 +394,10 @@ def cmd_plan(args: argparse.Namespace, clients: Clients, now: dt.datetime, out: 
         quota=quota,
     )
     if args.format == "json":
-        print(json.dumps(plan.to_dict(), indent=2), file=out)
+        data = plan.to_dict()
+        # Unsaved plans print without a domain/env rather than with made-up ones.
+        data.update(domain=args.domain, env=args.env)
+        print(json.dumps(data, indent=2), file=out)
     elif args.format == "csv":
         print(render_csv(schedule_rows(plan)), file=out)
     else:

@@ -42,11 +42,9 @@ class Harness:
         self.ssm = boto3.client("ssm")
         self.cloudwatch = boto3.client("cloudwatch")
         self.clients = cli.Clients(
-            factories={
-                "sesv2": lambda: self.sesv2,
-                "ssm": lambda: self.ssm,
-                "cloudwatch": lambda: self.cloudwatch,
-            },
+            make_sesv2=lambda: self.sesv2,
+            make_ssm=lambda: self.ssm,
+            make_cloudwatch=lambda: self.cloudwatch,
             table_factory=lambda name: boto3.resource("dynamodb").Table(name),
         )
 
@@ -411,6 +409,7 @@ def run_script(*argv: str) -> subprocess.CompletedProcess[str]:
         ),
         (["plan", "--start", "x", "--target", "9", "--days", "3"], "'x' is not an integer"),
         (["gate", "--plan", "/nonexistent/plan.json"], "No such file or directory"),
+        (["status", "--plan", "p.json", "--window-hours", "0"], "0 is not at least 1"),
         (["frobnicate"], "invalid choice"),
     ],
 )
