@@ -481,6 +481,11 @@ def cmd_status(args: argparse.Namespace, clients: Clients, now: dt.datetime, out
         (
             f"published cap {published.daily_cap} (step {published.step}, {published.decision.value} "
             f"at {published.decided_at.isoformat(timespec='minutes')})"
+            + (
+                f"; {scheduled - published.step} step(s) behind the calendar"
+                if scheduled > published.step
+                else ""
+            )
             if published
             else "published cap: none (run 'gate --apply' to publish step 1)"
         ),
@@ -505,7 +510,7 @@ def describe_decision(decision: Decision, plan: WarmupPlan) -> str:
     head = (
         f"{decision.action.value}: step {decision.current_step} -> {decision.new_step} of {plan.days}, "
         f"daily cap {plan.cap_for_step(decision.current_step) if decision.current_step else 'none'} "
-        f"-> {decision.new_cap if decision.new_step else 'none'}"
+        f"-> {decision.new_cap}"
     )
     return "\n".join([head, *(f"  - {reason}" for reason in decision.reasons)])
 
@@ -531,9 +536,6 @@ def cmd_gate(
     record = next_cap_record(decision, seen.published, now)
     print(describe_decision(decision, plan), file=out)
     parameter = warmup_aws.cap_parameter_name(plan.env, plan.domain)
-    if record is None:
-        print(f"nothing to publish to {parameter}", file=out)
-        return EXIT_OK
     value = json.dumps(record.to_json_dict(), sort_keys=True)
     entry = {
         "action": "put_parameter",

@@ -301,6 +301,15 @@ def test_status_text_says_when_nothing_is_published(aws: Harness, plan_file: Pat
     assert code == 0
     assert "published cap: none (run 'gate --apply' to publish step 1)" in out
     assert "account: EnforcementStatus HEALTHY, sent 900 of 50000 in 24 h" in out
+    # and once step 1 is published on day 5 of the calendar, it says how far the ramp lags
+    aws.account()
+    aws.run("gate", "--plan", str(plan_file), "--apply", "--yes", "--audit-log", "/dev/null")
+    aws.account()
+    code, out = aws.run("status", "--plan", str(plan_file))
+    assert "calendar step 5/5, scheduled cap 16000" in out
+    assert (
+        "published cap 1000 (step 1, advance at 2026-12-05T09:00+00:00); 4 step(s) behind the calendar" in out
+    )
 
 
 # --- ips ------------------------------------------------------------------------------------------

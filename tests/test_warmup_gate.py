@@ -109,21 +109,21 @@ TABLE = [
     ("PROBATION steps back", sent(enforcement_status="PROBATION"), 3, 24, Action.STEP_BACK, 2, "PROBATION"),
     ("SHUTDOWN holds", sent(enforcement_status="SHUTDOWN"), 3, 24, Action.HOLD, 3, "SHUTDOWN"),
     (
-        "PROBATION before any publish publishes nothing",
+        "PROBATION before any publish still publishes step 1",
         sent(enforcement_status="PROBATION"),
         0,
         0,
         Action.STEP_BACK,
-        0,
+        1,
         "PROBATION",
     ),
     (
-        "SHUTDOWN before any publish holds at 0",
+        "SHUTDOWN before any publish still publishes step 1",
         sent(enforcement_status="SHUTDOWN"),
         0,
         0,
         Action.HOLD,
-        0,
+        1,
         "SHUTDOWN",
     ),
     ("no sends hold", sent(sends=0), 2, 24, Action.HOLD, 2, "no sends in the window"),
@@ -159,7 +159,7 @@ def test_decision_table(
     assert decision.action is action
     assert decision.new_step == new_step
     assert reason in decision.reasons[0], decision.reasons
-    assert decision.new_cap == (PLAN.cap_for_step(new_step) if new_step else 0)
+    assert decision.new_cap == PLAN.cap_for_step(new_step)
 
 
 def test_every_firing_rule_is_reported_most_severe_first() -> None:
@@ -195,11 +195,18 @@ def test_advance_restarts_the_step_clock_and_hold_keeps_it() -> None:
     assert (held.step, held.daily_cap, held.step_since, held.decided_at) == (2, 2000, current.step_since, NOW)
 
 
-def test_nothing_to_publish_before_step_1() -> None:
+def test_first_gate_publishes_step_1_even_when_a_rule_fires() -> None:
     decision = decide_gate(
-        sent(enforcement_status="SHUTDOWN"), GateThresholds(), plan=PLAN, current=None, now=NOW
+        sent(enforcement_status="PROBATION"), GateThresholds(), plan=PLAN, current=None, now=NOW
     )
-    assert next_cap_record(decision, None, NOW) is None
+    assert decision.reasons[-1] == "nothing published yet: publishing step 1, the most restrictive cap"
+    record = next_cap_record(decision, None, NOW)
+    assert (record.step, record.daily_cap, record.decision, record.step_since) == (
+        1,
+        1000,
+        Action.STEP_BACK,
+        NOW,
+    )
 
 
 def test_cap_record_round_trips_and_rejects_malformed_values() -> None:

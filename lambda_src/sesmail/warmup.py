@@ -35,8 +35,9 @@ Gate (``decide_gate``): every rule that fires adds a reason; the most severe act
     none of the above                                                  advance
     =====================================  ==========================  =========
 
-    Step 0 means no cap has been published yet: the first gate publishes step 1 (``start``) unless
-    the account itself is under PROBATION/SHUTDOWN. ``step_back`` never goes below step 1. PROBATION
+    Step 0 means no cap has been published yet: the first gate always publishes step 1 (``start``),
+    whatever it decides, because the plan's first step is the most restrictive cap there is and a
+    sender without a published cap applies none. ``step_back`` never goes below step 1. PROBATION
     steps back on every gate run until AWS clears it; SHUTDOWN holds (the cap is moot while AWS has
     paused sending; re-plan after reinstatement) - see docs/decisions/0051-warmup-gate.md.
 """
@@ -398,6 +399,79 @@ class Decision:
     new_cap: int
 
 
+Finding = tuple[Action, str]
+
+
+def _enforcement_findings(metrics: SendingMetrics) -> list[Finding]:
+    status = (metrics.enforcement_status or "").upper()
+    if status == "PROBATION":
+        return [(Action.STEP_BACK, "account EnforcementStatus is PROBATION (under review)")]
+    if status == "SHUTDOWN":
+        return [(Action.HOLD, "account EnforcementStatus is SHUTDOWN: sending paused; re-plan later")]
+    return []
+
+
+def _rate_findings(metrics: SendingMetrics, thresholds: GateThresholds) -> list[Finding]:
+    rules = (
+        (
+            metrics.bounce_rate,
+            thresholds.step_back_bounce_rate,
+            Action.STEP_BACK,
+            "bounce rate",
+            "80 % of review",
+        ),
+        (
+            metrics.complaint_rate,
+            thresholds.step_back_complaint_rate,
+            Action.STEP_BACK,
+            "complaint rate",
+            "80 % of review",
+        ),
+        (metrics.bounce_rate, thresholds.hold_bounce_rate, Action.HOLD, "bounce rate", "hold threshold"),
+        (
+            metrics.complaint_rate,
+            thresholds.hold_complaint_rate,
+            Action.HOLD,
+            "complaint rate",
+            "hold threshold",
+        ),
+        (metrics.delay_rate, thresholds.hold_delay_rate, Action.HOLD, "delivery delays", "of sends"),
+    )
+    return [
+        (action, f"{label} {rate:.3%} > {limit:.3%} ({why})")
+        for rate, limit, action, label, why in rules
+        if rate is not None and rate > limit
+    ]
+
+
+def _progress_findings(
+    metrics: SendingMetrics,
+    thresholds: GateThresholds,
+    plan: WarmupPlan,
+    current: CapRecord,
+    now: dt.datetime,
+) -> list[Finding]:
+    """Evidence that the current step was exercised long enough to judge, and room to advance."""
+    findings: list[Finding] = []
+    cap = plan.cap_for_step(current.step)
+    if metrics.sends == 0:
+        findings.append((Action.HOLD, "no sends in the window: nothing to judge"))
+    elif metrics.sends < thresholds.min_utilisation * cap:
+        share = f"{thresholds.min_utilisation:.0%}"
+        findings.append((Action.HOLD, f"sent {metrics.sends} < {share} of the cap {cap}: step not exercised"))
+    age = now - current.step_since
+    if age < thresholds.min_step_age:
+        findings.append(
+            (
+                Action.HOLD,
+                f"step {current.step} is {age.total_seconds() / 3600:.1f} h old (< {_hours(thresholds)} h)",
+            )
+        )
+    if current.step >= plan.days:
+        findings.append((Action.HOLD, f"already on the last step ({plan.days}): plan complete"))
+    return findings
+
+
 def decide_gate(
     metrics: SendingMetrics,
     thresholds: GateThresholds,
@@ -408,68 +482,26 @@ def decide_gate(
 ) -> Decision:
     """Apply the decision table of the module docstring; every rule that fires adds its reason."""
     step = current.step if current else 0
-    findings: list[tuple[Action, str]] = []
-
-    def check(rate: float | None, limit: float, action: Action, label: str, why: str) -> None:
-        if rate is not None and rate > limit:
-            findings.append((action, f"{label} {rate:.3%} > {limit:.3%} ({why})"))
-
-    status = (metrics.enforcement_status or "").upper()
-    if status == "PROBATION":
-        findings.append((Action.STEP_BACK, "account EnforcementStatus is PROBATION (under review)"))
-    elif status == "SHUTDOWN":
-        findings.append((Action.HOLD, "account EnforcementStatus is SHUTDOWN: sending paused; re-plan later"))
-
-    if step >= 1:
-        check(
-            metrics.bounce_rate,
-            thresholds.step_back_bounce_rate,
-            Action.STEP_BACK,
-            "bounce rate",
-            "80 % of review",
+    findings = _enforcement_findings(metrics)
+    if current is not None:
+        findings += _rate_findings(metrics, thresholds) + _progress_findings(
+            metrics, thresholds, plan, current, now
         )
-        check(
-            metrics.complaint_rate,
-            thresholds.step_back_complaint_rate,
-            Action.STEP_BACK,
-            "complaint rate",
-            "80 % of review",
-        )
-        check(metrics.bounce_rate, thresholds.hold_bounce_rate, Action.HOLD, "bounce rate", "hold threshold")
-        check(
-            metrics.complaint_rate,
-            thresholds.hold_complaint_rate,
-            Action.HOLD,
-            "complaint rate",
-            "hold threshold",
-        )
-        check(metrics.delay_rate, thresholds.hold_delay_rate, Action.HOLD, "delivery delays", "of sends")
-        cap = plan.cap_for_step(step)
-        if metrics.sends == 0:
-            findings.append((Action.HOLD, "no sends in the window: nothing to judge"))
-        elif metrics.sends < thresholds.min_utilisation * cap:
-            findings.append(
-                (
-                    Action.HOLD,
-                    f"sent {metrics.sends} < {thresholds.min_utilisation:.0%} of the cap {cap}: "
-                    "step not exercised",
-                )
-            )
-        if current is not None and now - current.step_since < thresholds.min_step_age:
-            age_hours = (now - current.step_since).total_seconds() / 3600
-            findings.append((Action.HOLD, f"step {step} is {age_hours:.1f} h old (< {_hours(thresholds)} h)"))
-        if step >= plan.days:
-            findings.append((Action.HOLD, f"already on the last step ({plan.days}): plan complete"))
-
     action = max((a for a, _ in findings), key=_SEVERITY.__getitem__, default=Action.ADVANCE)
     # The reasons that drove the action come first, then the milder ones for context.
     reasons = [why for a, why in findings if a is action] + [why for a, why in findings if a is not action]
-    if action is Action.ADVANCE:
+    if step == 0:
+        # Nothing published yet: step 1 is the lowest cap there is, safer than none whatever fired.
+        new_step = 1
+        if action is Action.ADVANCE:
+            reasons = ["first step of the plan"]
+        else:
+            reasons.append("nothing published yet: publishing step 1, the most restrictive cap")
+    elif action is Action.ADVANCE:
         new_step = min(step + 1, plan.days)
-        reasons = ["first step of the plan" if step == 0 else "all checks within thresholds"]
+        reasons = ["all checks within thresholds"]
     elif action is Action.STEP_BACK:
-        # Step 1 is the floor: stepping back from it keeps it; with nothing published yet, publish nothing.
-        new_step = max(step - 1, 1) if step >= 1 else 0
+        new_step = max(step - 1, 1)  # step 1 is the floor
     else:
         new_step = step
     return Decision(
@@ -477,7 +509,7 @@ def decide_gate(
         reasons=tuple(reasons),
         current_step=step,
         new_step=new_step,
-        new_cap=plan.cap_for_step(new_step) if new_step else 0,
+        new_cap=plan.cap_for_step(new_step),
     )
 
 
@@ -485,10 +517,8 @@ def _hours(thresholds: GateThresholds) -> str:
     return f"{thresholds.min_step_age.total_seconds() / 3600:g}"
 
 
-def next_cap_record(decision: Decision, current: CapRecord | None, now: dt.datetime) -> CapRecord | None:
-    """The parameter value to publish, or None when nothing would be published (no step yet)."""
-    if decision.new_step < 1:
-        return None
+def next_cap_record(decision: Decision, current: CapRecord | None, now: dt.datetime) -> CapRecord:
+    """The parameter value to publish; ``step_since`` moves only when the step changes."""
     unchanged = current is not None and current.step == decision.new_step
     return CapRecord(
         daily_cap=decision.new_cap,
