@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sesmail.warmup import (
     Action,
@@ -221,3 +223,30 @@ def test_cap_record_round_trips_and_rejects_malformed_values() -> None:
     ):
         with pytest.raises(WarmupInputError):
             CapRecord.from_json_dict(bad)
+
+
+metrics_strategy = st.builds(
+    SendingMetrics,
+    sends=st.integers(min_value=0, max_value=100_000),
+    bounces=st.integers(min_value=0, max_value=5_000),
+    complaints=st.integers(min_value=0, max_value=500),
+    delays=st.integers(min_value=0, max_value=10_000),
+    reputation_bounce_rate=st.none() | st.floats(min_value=0, max_value=0.2),
+    reputation_complaint_rate=st.none() | st.floats(min_value=0, max_value=0.01),
+    enforcement_status=st.sampled_from([None, "HEALTHY", "PROBATION", "SHUTDOWN"]),
+)
+
+
+@given(metrics_strategy, st.integers(min_value=0, max_value=PLAN.days), st.floats(min_value=0, max_value=72))
+def test_gate_moves_at_most_one_step_and_only_in_its_direction(
+    metrics: SendingMetrics, step: int, age_hours: float
+) -> None:
+    current = at_step(step, age_hours) if step else None
+    decision = decide_gate(metrics, GateThresholds(), plan=PLAN, current=current, now=NOW)
+    assert 1 <= decision.new_step <= PLAN.days
+    assert abs(decision.new_step - step) <= 1
+    assert decision.new_cap == PLAN.cap_for_step(decision.new_step)
+    if step >= 1:
+        direction = {Action.ADVANCE: 1, Action.HOLD: 0, Action.STEP_BACK: -1}[decision.action]
+        assert decision.new_step == min(max(step + direction, 1), PLAN.days)
+    assert decision.reasons
