@@ -136,11 +136,24 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
+def write_options(command: argparse.ArgumentParser, what: str) -> None:
+    """--apply / --yes / --audit-log: the same guard on every subcommand that writes."""
+    command.add_argument("--apply", action="store_true", help=f"{what} (default: dry-run)")
+    command.add_argument("--yes", action="store_true", help="do not ask for confirmation (with --apply)")
+    command.add_argument(
+        "--audit-log",
+        type=Path,
+        default=Path(DEFAULT_AUDIT_LOG),
+        metavar="FILE",
+        help=f"append one JSON line per write here (default {DEFAULT_AUDIT_LOG})",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     formatter = argparse.RawDescriptionHelpFormatter
     parser = _Parser(
         prog="warmup.py",
-        description=__doc__.split("\n\n")[0] if __doc__ else None,
+        description=__doc__,
         epilog=EXIT_CODES_HELP,
         formatter_class=formatter,
     )
@@ -180,12 +193,18 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--save", type=Path, help="write the plan file (.json, .yaml or .yml)")
 
     def plan_file_options(command: argparse.ArgumentParser) -> None:
-        command.add_argument("--plan", type=Path, required=True, help="plan file written by 'plan --save'")
+        command.add_argument(
+            "--plan", type=Path, required=True, metavar="FILE", help="plan file written by 'plan --save'"
+        )
         command.add_argument(
             "--domain", help="refuse unless the plan file is for this domain (a safety check)"
         )
         command.add_argument(
-            "--window-hours", type=_at_least_one, default=24, help="metrics window in hours (default 24)"
+            "--window-hours",
+            type=_at_least_one,
+            default=24,
+            metavar="N",
+            help="metrics window in hours (default 24)",
         )
 
     status = sub.add_parser(
@@ -211,9 +230,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=formatter,
     )
     plan_file_options(gate)
-    gate.add_argument("--apply", action="store_true", help="write the parameter (default: dry-run)")
-    gate.add_argument("--yes", action="store_true", help="do not ask for confirmation (with --apply)")
-    gate.add_argument("--audit-log", type=Path, default=Path(DEFAULT_AUDIT_LOG), help="JSONL audit log")
+    write_options(gate, "write the parameter")
     defaults = GateThresholds()
     for name, help_text in (
         ("hold_bounce_rate", "hold above this bounce rate"),
@@ -242,9 +259,7 @@ def build_parser() -> argparse.ArgumentParser:
     ips.add_argument("--pool", help="only this dedicated IP pool")
     ips.add_argument("--ip", help="the IP whose warm-up percentage --set-percentage changes")
     ips.add_argument("--set-percentage", type=_integer, help="new warm-up percentage, 0-100")
-    ips.add_argument("--apply", action="store_true", help="make the change (default: dry-run)")
-    ips.add_argument("--yes", action="store_true", help="do not ask for confirmation (with --apply)")
-    ips.add_argument("--audit-log", type=Path, default=Path(DEFAULT_AUDIT_LOG), help="JSONL audit log")
+    write_options(ips, "make the change")
     return parser
 
 
