@@ -26,7 +26,7 @@ ramps = st.tuples(
 ).map(lambda t: (t[0], t[0] + t[1], t[2], t[3]))
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(ramps)
 def test_schedule_properties_hold_for_every_ramp(ramp: tuple[int, int, int, str]) -> None:
     # GIVEN any valid start <= target over days >= 2
@@ -42,6 +42,7 @@ def test_schedule_properties_hold_for_every_ramp(ramp: tuple[int, int, int, str]
     assert max(volumes) <= target
 
 
+@settings(deadline=None)
 @given(st.integers(min_value=1, max_value=10**6), st.integers(min_value=1, max_value=60))
 def test_equal_start_and_target_is_flat(volume: int, days: int) -> None:
     assert warmup_schedule(volume, volume, days) == [volume] * days
@@ -86,7 +87,7 @@ shares = (
 )
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(st.integers(min_value=0, max_value=10**7), shares)
 def test_split_sums_exactly_and_stays_within_one_of_each_share(volume: int, split: dict[str, float]) -> None:
     parts = split_volume(volume, split)
