@@ -29,6 +29,7 @@ from typing import IO, TYPE_CHECKING, Any, Final, NoReturn
 import yaml
 
 from sesmail import warmup_aws
+from sesmail.aws_calls import AwsCallError, AwsSetupError
 from sesmail.warmup import (
     ENVS,
     GROWTHS,
@@ -647,13 +648,13 @@ def main(
             return cmd_status(args, clients, now, out)
         write_command = cmd_gate if args.command == "gate" else cmd_ips
         return write_command(args, clients, now, out, stdin)
-    except (UsageError, WarmupInputError, warmup_aws.AwsSetupError) as error:
+    except (UsageError, WarmupInputError, AwsSetupError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_INPUT
     except DeclinedError as declined:
         print(declined, file=sys.stderr)
         return EXIT_DECLINED
-    except warmup_aws.WarmupAwsError as error:
+    except AwsCallError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_AWS
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from collections.abc import Iterator
 from typing import Any
 
@@ -12,7 +13,9 @@ import pytest
 from botocore.stub import Stubber
 from moto import mock_aws
 
+from fake_clock import FakeClock
 from sesmail import warmup_aws, warmup_cap
+from sesmail.aws_calls import AwsCallError, AwsSetupError, RateLimiter
 from sesmail.warmup import Action, CapRecord, WarmupInputError
 
 NOW = dt.datetime(2026, 12, 5, 9, 0, tzinfo=dt.UTC)
@@ -101,12 +104,10 @@ def test_malformed_published_cap_is_an_input_error(aws: None) -> None:
         warmup_aws.read_cap(ssm, "production", "mail.example.com")
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
+@pytest.fixture(autouse=True)
+def unpaced_ses(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pacing is tested once, explicitly; elsewhere SES calls must not wait on the real clock."""
+    monkeypatch.setattr(warmup_aws, "ses_limiter", RateLimiter(math.inf))
 
 
 @pytest.fixture(autouse=True)
@@ -143,7 +144,7 @@ def test_daily_cap_serves_stale_value_when_ssm_fails_and_raises_without_one(aws:
     assert warmup_cap.daily_cap("mail.example.com", "production", ssm_client=ssm, clock=clock) == 2000
     broken = boto3.client("ssm")
     with Stubber(broken) as stub:
-        stub.add_client_error("get_parameter", service_error_code="ThrottlingException", http_status_code=400)
+        stub.add_client_error("get_parameter", service_error_code="InternalFailure", http_status_code=400)
         clock.now += 3600
         assert warmup_cap.daily_cap("mail.example.com", "production", ssm_client=broken, clock=clock) == 2000
     warmup_cap.clear_cache()
@@ -216,20 +217,40 @@ def test_dedicated_ips_follow_next_token_and_pass_the_pool() -> None:
     assert [(ip.ip, ip.warmup_percentage) for ip in ips] == [("192.0.2.10", 40), ("192.0.2.11", 100)]
 
 
-def test_aws_errors_become_one_line_domain_errors() -> None:
+def test_throttled_ses_calls_are_retried_and_other_errors_are_domain_errors() -> None:
     sesv2 = boto3.client("sesv2")
     with Stubber(sesv2) as stub:
         stub.add_client_error(
-            "get_account", service_error_code="TooManyRequestsException", service_message="slow down"
+            "get_account", service_error_code="TooManyRequestsException", http_status_code=429
         )
-        with pytest.raises(
-            warmup_aws.WarmupAwsError, match="get_account failed: TooManyRequestsException: slow down"
-        ):
+        stub.add_response("get_account", GET_ACCOUNT, {})
+        assert warmup_aws.get_account(sesv2).max_24_hour_send == 50000
+        stub.add_client_error("get_account", service_error_code="AccessDeniedException", service_message="no")
+        with pytest.raises(AwsCallError, match="get_account failed: AccessDeniedException: no"):
             warmup_aws.get_account(sesv2)
+
+
+def test_ses_calls_share_one_paced_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    # GIVEN the SES limiter at one request per second on a clock that only moves when we sleep
+    clock = FakeClock()
+    monkeypatch.setattr(warmup_aws, "ses_limiter", RateLimiter(1.0, clock=clock, sleep=clock.sleep))
+    sesv2 = boto3.client("sesv2")
+    with Stubber(sesv2) as stub:
+        stub.add_response("get_account", GET_ACCOUNT, {})
+        stub.add_response("get_dedicated_ips", {"DedicatedIps": []}, {"PageSize": 100})
+        stub.add_response(
+            "put_dedicated_ip_warmup_attributes", {}, {"Ip": "192.0.2.10", "WarmupPercentage": 50}
+        )
+        # WHEN three SES calls are made back to back
+        warmup_aws.get_account(sesv2)
+        warmup_aws.list_dedicated_ips(sesv2)
+        warmup_aws.set_ip_warmup_percentage(sesv2, "192.0.2.10", 50)
+    # THEN the second and third each waited one second
+    assert clock.sleeps == [1.0, 1.0]
 
 
 def test_missing_region_is_a_setup_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("AWS_REGION")
     monkeypatch.delenv("AWS_DEFAULT_REGION")
-    with pytest.raises(warmup_aws.AwsSetupError, match="no region"):
+    with pytest.raises(AwsSetupError, match="no AWS region configured"):
         warmup_aws.client("sesv2")

@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import io
 import json
+import math
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -20,6 +21,12 @@ from botocore.stub import Stubber
 from moto import mock_aws
 
 import warmup as cli
+from eventtable import create_events_table
+from sesevents import load_ses
+from sesmail import warmup_aws
+from sesmail.aws_calls import RateLimiter
+from sesmail.events import parse_ses_record
+from sesmail.store import to_item
 
 ROOT = Path(__file__).resolve().parents[1]
 NOW = dt.datetime(2026, 12, 5, 9, 0, tzinfo=dt.UTC)
@@ -79,6 +86,12 @@ class Harness:
             return json.loads(self.ssm.get_parameter(Name=PARAMETER)["Parameter"]["Value"])  # type: ignore[no-any-return]
         except self.ssm.exceptions.ParameterNotFound:
             return None
+
+
+@pytest.fixture(autouse=True)
+def unpaced_ses(monkeypatch: pytest.MonkeyPatch) -> None:
+    """SES pacing has its own test (test_warmup_aws); here calls must not wait on the real clock."""
+    monkeypatch.setattr(warmup_aws, "ses_limiter", RateLimiter(math.inf))
 
 
 @pytest.fixture
@@ -258,30 +271,26 @@ def test_status_reports_step_cap_volume_rates_delays_and_enforcement(aws: Harnes
     aws.account()
     aws.run("gate", "--plan", str(plan_file), "--apply", "--yes", "--audit-log", "/dev/null")
     aws.sends(1000, bounces=10)
-    dynamodb = boto3.resource("dynamodb")
-    table = dynamodb.create_table(
-        TableName="events",
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
-        AttributeDefinitions=[
-            {"AttributeName": "pk", "AttributeType": "S"},
-            {"AttributeName": "sk", "AttributeType": "S"},
-        ],
-        BillingMode="PAY_PER_REQUEST",
-    )
-    for i, (delay_type, hours_ago, config_set) in enumerate(
-        [("IPFailure", 1, "transactional"), ("IPFailure", 2, "transactional"),
-         ("MailboxFull", 3, "transactional"), ("SendingDeferral", 30, "transactional"),
-         ("IPFailure", 1, "marketing")]
-    ):  # fmt: skip
-        at = (NOW - dt.timedelta(hours=hours_ago)).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-        table.put_item(
-            Item={"pk": f"MSG#m{i}", "sk": f"EVT#{at}#DeliveryDelay#r@example.com#-",
-                  "event_type": "DeliveryDelay", "delay_type": delay_type, "event_at": at,
-                  "configuration_set": config_set}
-        )  # fmt: skip
-    table.put_item(
-        Item={"pk": "MSG#x", "sk": "EVT#x", "event_type": "Delivery", "event_at": "2026-12-05T08:00:00.000Z"}
-    )
+    # (stored exactly as the persister stores them: SES fixture -> parser -> item)
+    dynamodb = boto3.client("dynamodb")
+    create_events_table(dynamodb, "events")
+    delays = [
+        ("IPFailure", 1, "transactional"),
+        ("IPFailure", 2, "transactional"),
+        ("MailboxFull", 3, "transactional"),
+        ("SendingDeferral", 30, "transactional"),  # outside the 24 h window
+        ("IPFailure", 1, "marketing"),  # another configuration set
+    ]
+    for index, (delay_type, hours_ago, configuration_set) in enumerate(delays):
+        record = load_ses("delivery_delay")
+        record["mail"]["messageId"] = f"0102019062a1b2c3-{index:04d}"
+        record["mail"]["tags"]["ses:configuration-set"] = [configuration_set]
+        record["deliveryDelay"]["delayType"] = delay_type
+        record["deliveryDelay"]["timestamp"] = (NOW - dt.timedelta(hours=hours_ago)).isoformat()
+        for event in parse_ses_record(record):
+            dynamodb.put_item(TableName="events", Item=to_item(event, retention_seconds=86400 * 90))
+    for event in parse_ses_record(load_ses("delivery")):
+        dynamodb.put_item(TableName="events", Item=to_item(event, retention_seconds=86400 * 90))
     aws.account(EnforcementStatus="HEALTHY")
     # WHEN status runs in JSON
     code, out = aws.run("status", "--plan", str(plan_file), "--events-table", "events", "--format", "json")
@@ -433,7 +442,9 @@ def test_missing_region_is_exit_2_not_a_traceback(monkeypatch: pytest.MonkeyPatc
     monkeypatch.delenv("AWS_REGION")
     monkeypatch.delenv("AWS_DEFAULT_REGION")
     result = run_script("plan", "--start", "1", "--target", "9", "--days", "3")
-    assert result.returncode == 2 and result.stderr.startswith("error: AWS is not configured"), result.stderr
+    assert result.returncode == 2 and result.stderr.startswith("error: no AWS region configured"), (
+        result.stderr
+    )
 
 
 @pytest.mark.parametrize("command", [[], ["plan"], ["status"], ["gate"], ["ips"]])

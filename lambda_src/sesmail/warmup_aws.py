@@ -1,7 +1,9 @@
 """Warm-up data access: the only warm-up module that talks to AWS (SESv2, CloudWatch, SSM, DynamoDB).
 
-Every call goes through ``_call``, which turns botocore failures into ``WarmupAwsError`` (the CLI exits
-1) or ``AwsSetupError`` (no credentials / no region: exit 2), so callers never see ``ClientError``.
+Every call goes through ``sesmail.aws_calls`` (decision 0040): SESv2 calls share one ``RateLimiter``
+(the management API budget is about one request per second per account), throttling is retried with
+backoff and jitter, pages are followed lazily, and failures surface as ``AwsCallError`` (the CLI exits
+1) or ``AwsSetupError`` (no credentials / no region: exit 2), never as botocore exceptions.
 
 Counts come from CloudWatch (namespace ``AWS/SES``: ``Send``, ``Bounce``, ``Complaint``,
 ``DeliveryDelay`` sums, ``Reputation.*`` maxima) rather than from the event table: the table is keyed
@@ -14,15 +16,22 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final
 
-import boto3
 from boto3.dynamodb.conditions import Attr
-from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, NoRegionError
 
+from sesmail.aws_calls import (
+    AwsCallError,
+    AwsSetupError,
+    RateLimiter,
+    call_with_retries,
+    client_config,
+    new_session,
+    paginate,
+    paginate_pages,
+    setup_errors_as_domain,
+)
 from sesmail.warmup import CapRecord, SendingMetrics, WarmupInputError
 
 if TYPE_CHECKING:
@@ -31,42 +40,25 @@ if TYPE_CHECKING:
     from mypy_boto3_sesv2 import SESV2Client
     from mypy_boto3_ssm import SSMClient
 
-T = TypeVar("T")
+__all__ = ["AwsCallError", "AwsSetupError"]
+
 SES_NAMESPACE: Final = "AWS/SES"
 CONFIGURATION_SET_DIMENSION: Final = "ses:configuration-set"
 DELIVERY_DELAY_EVENT_TYPE: Final = "DeliveryDelay"
-# botocore's standard mode retries throttling with exponential backoff and jitter.
-CLIENT_CONFIG: Final = Config(retries={"mode": "standard", "max_attempts": 5})
-
-
-class WarmupAwsError(RuntimeError):
-    """An AWS call failed (throttled past retries, access denied, service error)."""
-
-
-class AwsSetupError(RuntimeError):
-    """No credentials or no region: the operator's environment, not AWS, is the problem."""
-
-
-def _call(operation: Callable[..., T], /, **kwargs: Any) -> T:
-    """Run one AWS call and translate its failure into a one-line domain error."""
-    try:
-        return operation(**kwargs)
-    except (NoCredentialsError, NoRegionError) as missing:
-        raise AwsSetupError(f"AWS is not configured: {missing} (set AWS_PROFILE / AWS_REGION)") from None
-    except ClientError as error:
-        info = error.response.get("Error", {})
-        name = getattr(operation, "__name__", "call")
-        raise WarmupAwsError(f"{name} failed: {info.get('Code', '?')}: {info.get('Message', '')}") from None
-    except BotoCoreError as error:
-        raise WarmupAwsError(f"AWS call failed: {error}") from None
+PARAMETER_NOT_FOUND: Final = "ParameterNotFound"
+# One budget per process for the SES management API (about 1 request/s per account).
+ses_limiter = RateLimiter(1.0)
 
 
 def client(service: str) -> Any:
-    """A boto3 client with standard retries; raises ``AwsSetupError`` when no region is configured."""
-    try:
-        return boto3.client(service, config=CLIENT_CONFIG)  # type: ignore[call-overload]
-    except NoRegionError:
-        raise AwsSetupError("AWS is not configured: no region (set AWS_REGION)") from None
+    """A client with botocore's retries off (aws_calls retries); ``AwsSetupError`` without a region."""
+    with setup_errors_as_domain():
+        return new_session().client(service, config=client_config())  # type: ignore[call-overload]
+
+
+def events_table(name: str) -> Table:
+    with setup_errors_as_domain():
+        return new_session().resource("dynamodb", config=client_config()).Table(name)
 
 
 # --- SESv2 account and dedicated IPs --------------------------------------------------------------
@@ -83,7 +75,7 @@ class AccountView:
 
 
 def get_account(sesv2: SESV2Client) -> AccountView:
-    account = _call(sesv2.get_account)
+    account = call_with_retries(sesv2.get_account, limiter=ses_limiter)
     quota = account.get("SendQuota", {})
     return AccountView(
         max_24_hour_send=int(quota.get("Max24HourSend", 0)),
@@ -105,31 +97,24 @@ class DedicatedIpView:
 
 def list_dedicated_ips(sesv2: SESV2Client, pool_name: str | None = None) -> list[DedicatedIpView]:
     """Every dedicated IP (of one pool if given), following NextToken."""
-    ips: list[DedicatedIpView] = []
-    token: str | None = None
-    while True:
-        kwargs: dict[str, Any] = {"PageSize": 100}
-        if pool_name:
-            kwargs["PoolName"] = pool_name
-        if token:
-            kwargs["NextToken"] = token
-        page = _call(sesv2.get_dedicated_ips, **kwargs)
-        for item in page.get("DedicatedIps", []):
-            ips.append(
-                DedicatedIpView(
-                    ip=item["Ip"],
-                    warmup_status=item["WarmupStatus"],
-                    warmup_percentage=int(item["WarmupPercentage"]),
-                    pool_name=item.get("PoolName"),
-                )
-            )
-        token = page.get("NextToken")
-        if not token:
-            return ips
+    pool: dict[str, Any] = {"PoolName": pool_name} if pool_name else {}
+    return [
+        DedicatedIpView(
+            ip=item["Ip"],
+            warmup_status=item["WarmupStatus"],
+            warmup_percentage=int(item["WarmupPercentage"]),
+            pool_name=item.get("PoolName"),
+        )
+        for item in paginate(
+            sesv2.get_dedicated_ips, items_key="DedicatedIps", limiter=ses_limiter, PageSize=100, **pool
+        )
+    ]
 
 
 def set_ip_warmup_percentage(sesv2: SESV2Client, ip: str, percentage: int) -> None:
-    _call(sesv2.put_dedicated_ip_warmup_attributes, Ip=ip, WarmupPercentage=percentage)
+    call_with_retries(
+        sesv2.put_dedicated_ip_warmup_attributes, limiter=ses_limiter, Ip=ip, WarmupPercentage=percentage
+    )
 
 
 # --- CloudWatch -----------------------------------------------------------------------------------
@@ -175,17 +160,11 @@ def read_sending_metrics(
             }
         )
     values: dict[str, list[float]] = {query["Id"]: [] for query in queries}
-    token: str | None = None
-    while True:
-        kwargs: dict[str, Any] = {"MetricDataQueries": queries, "StartTime": end - window, "EndTime": end}
-        if token:
-            kwargs["NextToken"] = token
-        page = _call(cloudwatch.get_metric_data, **kwargs)
+    for page in paginate_pages(
+        cloudwatch.get_metric_data, MetricDataQueries=queries, StartTime=end - window, EndTime=end
+    ):
         for result in page.get("MetricDataResults", []):
             values[result["Id"]].extend(result.get("Values", []))
-        token = page.get("NextToken")
-        if not token:
-            break
     out: dict[str, float | None] = {key: float(sum(values[key])) for key in _COUNT_METRICS}
     out.update({key: (max(values[key]) if values[key] else None) for key in _RATE_METRICS})
     return out
@@ -224,31 +203,22 @@ def count_delays_by_type(
     if configuration_set:
         condition = condition & Attr("configuration_set").eq(configuration_set)
     counts: dict[str, int] = {}
-    for item in _scan(table, condition):
+    items = paginate(
+        table.scan,
+        items_key="Items",
+        token_in="ExclusiveStartKey",  # noqa: S106 - DynamoDB's pagination keys, not secrets
+        token_out="LastEvaluatedKey",  # noqa: S106
+        FilterExpression=condition,
+        ProjectionExpression="delay_type",
+    )
+    for item in items:
         delay_type = str(item.get("delay_type") or "Unknown")
         counts[delay_type] = counts.get(delay_type, 0) + 1
     return dict(sorted(counts.items()))
 
 
-def _scan(table: Table, condition: Any) -> Iterator[dict[str, Any]]:
-    kwargs: dict[str, Any] = {"FilterExpression": condition, "ProjectionExpression": "delay_type"}
-    while True:
-        page = _call(table.scan, **kwargs)
-        yield from page.get("Items", [])
-        if "LastEvaluatedKey" not in page:
-            return
-        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-
-
 def _event_time(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def events_table(name: str) -> Table:
-    try:
-        return boto3.resource("dynamodb", config=CLIENT_CONFIG).Table(name)
-    except NoRegionError:
-        raise AwsSetupError("AWS is not configured: no region (set AWS_REGION)") from None
 
 
 # --- SSM: the published daily cap -----------------------------------------------------------------
@@ -262,15 +232,12 @@ def read_cap(ssm: SSMClient, env: str, domain: str) -> CapRecord | None:
     """The published cap, or None when none was ever published (a malformed value is an input error)."""
     name = cap_parameter_name(env, domain)
 
-    def get_parameter() -> str | None:
-        try:
-            return ssm.get_parameter(Name=name)["Parameter"]["Value"]
-        except ssm.exceptions.ParameterNotFound:
+    try:
+        raw = call_with_retries(ssm.get_parameter, Name=name)["Parameter"]["Value"]
+    except AwsCallError as error:
+        if error.code == PARAMETER_NOT_FOUND:
             return None
-
-    raw = _call(get_parameter)
-    if raw is None:
-        return None
+        raise
     try:
         value = json.loads(raw)
     except json.JSONDecodeError:
@@ -281,7 +248,7 @@ def read_cap(ssm: SSMClient, env: str, domain: str) -> CapRecord | None:
 def write_cap(ssm: SSMClient, env: str, domain: str, record: CapRecord) -> str:
     """Publish ``record`` (overwriting); returns the parameter name."""
     name = cap_parameter_name(env, domain)
-    _call(
+    call_with_retries(
         ssm.put_parameter,
         Name=name,
         Value=json.dumps(record.to_json_dict(), sort_keys=True),

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sesmail import warmup_aws
+from sesmail.aws_calls import AwsCallError, AwsSetupError
 from sesmail.warmup import validate_domain, validate_env
 
 if TYPE_CHECKING:
@@ -62,7 +63,7 @@ def daily_cap(
             return entry.cap
     try:
         record = warmup_aws.read_cap(ssm_client or _default_ssm(), env, domain)
-    except (warmup_aws.WarmupAwsError, warmup_aws.AwsSetupError) as error:
+    except (AwsCallError, AwsSetupError) as error:
         if entry is None:
             raise WarmupCapUnavailableError(f"daily cap for {domain} ({env}) unavailable: {error}") from None
         logger.warning("serving stale warm-up cap for %s (%s): %s", domain, env, error)
