@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from boto3.dynamodb.conditions import Attr
 
+from sesmail import schema
 from sesmail.aws_calls import (
     AwsCallError,
     AwsSetupError,
@@ -32,6 +33,7 @@ from sesmail.aws_calls import (
     paginate_pages,
     setup_errors_as_domain,
 )
+from sesmail.models import BOUNCE, COMPLAINT, DELIVERY_DELAY, SEND
 from sesmail.warmup import CapRecord, SendingMetrics, WarmupInputError
 
 if TYPE_CHECKING:
@@ -44,7 +46,6 @@ __all__ = ["AwsCallError", "AwsSetupError"]
 
 SES_NAMESPACE: Final = "AWS/SES"
 CONFIGURATION_SET_DIMENSION: Final = "ses:configuration-set"
-DELIVERY_DELAY_EVENT_TYPE: Final = "DeliveryDelay"
 PARAMETER_NOT_FOUND: Final = "ParameterNotFound"
 # One budget per process for the SES management API (about 1 request/s per account).
 ses_limiter = RateLimiter(1.0)
@@ -119,12 +120,8 @@ def set_ip_warmup_percentage(sesv2: SESV2Client, ip: str, percentage: int) -> No
 
 # --- CloudWatch -----------------------------------------------------------------------------------
 
-_COUNT_METRICS: Final = {
-    "sends": "Send",
-    "bounces": "Bounce",
-    "complaints": "Complaint",
-    "delays": "DeliveryDelay",
-}
+# The canonical event type names (sesmail.models) are the AWS/SES metric names.
+_COUNT_METRICS: Final = {"sends": SEND, "bounces": BOUNCE, "complaints": COMPLAINT, "delays": DELIVERY_DELAY}
 _RATE_METRICS: Final = {"bounce_rate": "Reputation.BounceRate", "complaint_rate": "Reputation.ComplaintRate"}
 
 
@@ -199,7 +196,9 @@ def count_delays_by_type(
     table: Table, *, since: dt.datetime, configuration_set: str | None = None
 ) -> dict[str, int]:
     """DeliveryDelay events per ``delay_type`` since ``since`` (a filtered Scan: opt-in, see module doc)."""
-    condition = Attr("event_type").eq(DELIVERY_DELAY_EVENT_TYPE) & Attr("event_at").gte(_event_time(since))
+    condition = Attr("event_type").eq(DELIVERY_DELAY) & Attr(schema.RECIPIENT_INDEX_SORT_KEY).gte(
+        _event_time(since)
+    )
     if configuration_set:
         condition = condition & Attr("configuration_set").eq(configuration_set)
     counts: dict[str, int] = {}
