@@ -145,6 +145,17 @@ def test_plan_csv_has_one_column_per_provider(aws: Harness) -> None:
     assert all(int(r["gmail"]) + int(r["outlook"]) + int(r["other"]) == int(r["volume"]) for r in rows)
 
 
+def test_unsaved_json_plan_names_no_domain_and_table_shows_the_total(aws: Harness) -> None:
+    code, out = aws.run(
+        "plan", "--start", "10", "--target", "40", "--days", "3", "--quota", "40", "--format", "json"
+    )
+    data = json.loads(out)
+    assert code == 0 and (data["domain"], data["env"]) == (None, None)
+    assert [d["volume"] for d in data["schedule"]] == [10, 20, 40]
+    code, out = aws.run("plan", "--start", "10", "--target", "40", "--days", "3", "--quota", "40")
+    assert out.splitlines()[-1] == "total 70 over 3 days; quota 40"
+
+
 @pytest.mark.parametrize("suffix", [".json", ".yaml"])
 def test_saved_plan_records_domain_env_start_date_schedule_and_split(
     aws: Harness, tmp_path: Path, suffix: str
