@@ -45,26 +45,12 @@ TABLE_CELL_LIMIT: Final = 60  # diagnostic codes can be paragraphs; csv/json kee
 
 def row_values(audited: AuditedEntry) -> list[Any]:
     """One report row, values in ``ROW_FIELDS`` order."""
-    evidence = audited.evidence
-    entry = audited.entry
+    entry, evidence = audited.entry, audited.evidence
+    listing = [entry.address, entry.reason.value, format_time(entry.listed_at), audited.age_days]
     if evidence is None:
-        return [
-            entry.address,
-            entry.reason.value,
-            format_time(entry.listed_at),
-            audited.age_days,
-            audited.klass.value,
-            None,
-            None,
-            None,
-            None,
-            None,
-        ]
+        return [*listing, audited.klass.value, None, None, None, None, None]
     return [
-        entry.address,
-        entry.reason.value,
-        format_time(entry.listed_at),
-        audited.age_days,
+        *listing,
         audited.klass.value,
         evidence.describe(),
         format_time(evidence.event_at),
