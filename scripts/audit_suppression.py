@@ -440,7 +440,7 @@ def run_list(args: argparse.Namespace, runtime: Runtime) -> int:
             "table": table,
         },
     )
-    spool = ReportSpool()
+    spool = ReportSpool(args.format)
     candidates: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 - closed below
     candidate_count = 0
     progress = Progress(runtime.stderr, runtime.monotonic)
@@ -514,11 +514,11 @@ def _candidate(audited: AuditedEntry) -> Candidate:
 
 def _write_report(spool: ReportSpool, args: argparse.Namespace, meta: ReportMeta, runtime: Runtime) -> None:
     if args.output is None:
-        spool.write(runtime.stdout, args.format, meta)
+        spool.write(runtime.stdout, meta)
         runtime.stdout.flush()
         return
     with atomic_text_file(args.output) as out:
-        spool.write(out, args.format, meta)
+        spool.write(out, meta)
 
 
 # --- removal -----------------------------------------------------------------------------------------
