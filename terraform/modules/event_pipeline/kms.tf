@@ -1,0 +1,69 @@
+# One customer managed key for the topic, queues, table, log group and Lambda environment.
+#
+# In a key policy, Resource "*" means "this key" (a key policy cannot name its own ARN before the key
+# exists). Only the root statement uses kms:*, which delegates to IAM policies in this account (the
+# persister role, the deploy role); every service statement lists exact actions and is pinned by
+# conditions to this account and to the one resource that uses the key.
+locals {
+  key_policy = {
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "AccountRootManagesKeyThroughIam"
+        Effect    = "Allow"
+        Principal = { AWS = "arn:${local.partition}:iam::${var.account_id}:root" }
+        Action    = "kms:*"
+        Resource  = "*"
+      },
+      {
+        # SES encrypts the event notifications it publishes to the encrypted topic.
+        Sid       = "SesPublishesToEncryptedTopic"
+        Effect    = "Allow"
+        Principal = { Service = "ses.amazonaws.com" }
+        Action    = ["kms:GenerateDataKey", "kms:Decrypt"]
+        Resource  = "*"
+        Condition = {
+          StringEquals = { "aws:SourceAccount" = var.account_id }
+          ArnEquals    = { "aws:SourceArn" = local.configuration_sets }
+        }
+      },
+      {
+        # SNS delivers into the encrypted queue on behalf of our topic only.
+        Sid       = "SnsDeliversToEncryptedQueue"
+        Effect    = "Allow"
+        Principal = { Service = "sns.amazonaws.com" }
+        Action    = ["kms:GenerateDataKey", "kms:Decrypt"]
+        Resource  = "*"
+        Condition = {
+          StringEquals = { "aws:SourceAccount" = var.account_id }
+          ArnEquals    = { "aws:SourceArn" = local.topic_arn }
+        }
+      },
+      {
+        # CloudWatch Logs encrypts the persister's log group only.
+        Sid       = "LogsEncryptsPersisterLogGroup"
+        Effect    = "Allow"
+        Principal = { Service = "logs.${var.region}.amazonaws.com" }
+        Action = [
+          "kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo",
+          "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey",
+        ]
+        Resource  = "*"
+        Condition = { ArnEquals = { "kms:EncryptionContext:aws:logs:arn" = local.log_group_arn } }
+      },
+    ]
+  }
+}
+
+resource "aws_kms_key" "this" {
+  description             = "${var.name_prefix} SES event pipeline (SNS, SQS, DynamoDB, Logs, Lambda)"
+  enable_key_rotation     = true
+  deletion_window_in_days = 30
+  policy                  = jsonencode(local.key_policy)
+  tags                    = var.tags
+}
+
+resource "aws_kms_alias" "this" {
+  name          = "alias/${var.name_prefix}-ses-events"
+  target_key_id = aws_kms_key.this.key_id
+}

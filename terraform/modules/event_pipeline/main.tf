@@ -1,0 +1,137 @@
+# SES -> SNS topic -> SQS queue (+ DLQ) -> persister Lambda -> DynamoDB, all encrypted with one CMK.
+# Every ARN used in a policy is built from names, account and region, so policies are known at plan
+# time and no resource depends on another only to read its ARN (no cycles between key and users).
+locals {
+  partition     = "aws"
+  topic_name    = "${var.name_prefix}-ses-events"
+  queue_name    = "${var.name_prefix}-ses-events"
+  dlq_name      = "${var.name_prefix}-ses-events-dlq"
+  function_name = "${var.name_prefix}-event-persister"
+  table_name    = "${var.name_prefix}-ses-events"
+  log_group     = "/aws/lambda/${local.function_name}"
+
+  arn_prefix = {
+    for service in ["sns", "sqs", "ses", "logs", "dynamodb", "lambda"] :
+    service => "arn:${local.partition}:${service}:${var.region}:${var.account_id}"
+  }
+  topic_arn          = "${local.arn_prefix.sns}:${local.topic_name}"
+  queue_arn          = "${local.arn_prefix.sqs}:${local.queue_name}"
+  dlq_arn            = "${local.arn_prefix.sqs}:${local.dlq_name}"
+  table_arn          = "${local.arn_prefix.dynamodb}:table/${local.table_name}"
+  log_group_arn      = "${local.arn_prefix.logs}:log-group:${local.log_group}"
+  configuration_sets = [for name in var.configuration_set_names : "${local.arn_prefix.ses}:configuration-set/${name}"]
+}
+
+# --- SNS: the SES event destination -----------------------------------------------------------------
+
+resource "aws_sns_topic" "this" {
+  name              = local.topic_name
+  kms_master_key_id = aws_kms_key.this.arn
+  tags              = var.tags
+}
+
+locals {
+  deny_insecure_transport = {
+    Sid       = "DenyInsecureTransport"
+    Effect    = "Deny"
+    Principal = { AWS = "*" }
+    Condition = { Bool = { "aws:SecureTransport" = "false" } }
+  }
+
+  topic_policy = {
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "SesPublishFromOurConfigurationSets"
+        Effect    = "Allow"
+        Principal = { Service = "ses.amazonaws.com" }
+        Action    = "sns:Publish"
+        Resource  = local.topic_arn
+        Condition = {
+          StringEquals = { "aws:SourceAccount" = var.account_id }
+          ArnEquals    = { "aws:SourceArn" = local.configuration_sets }
+        }
+      },
+      merge(local.deny_insecure_transport, { Action = ["sns:Publish", "sns:Subscribe"], Resource = local.topic_arn }),
+    ]
+  }
+}
+
+resource "aws_sns_topic_policy" "this" {
+  arn    = aws_sns_topic.this.arn
+  policy = jsonencode(local.topic_policy)
+}
+
+# Raw delivery: the SQS body is the SES event JSON itself (see docs/decisions/0020-raw-sns-delivery.md).
+resource "aws_sns_topic_subscription" "queue" {
+  topic_arn            = aws_sns_topic.this.arn
+  protocol             = "sqs"
+  endpoint             = aws_sqs_queue.this.arn
+  raw_message_delivery = true
+}
+
+# --- SQS: buffer between SNS and the persister --------------------------------------------------------
+
+resource "aws_sqs_queue" "dlq" {
+  name                              = local.dlq_name
+  message_retention_seconds         = 1209600 # 14 days, the SQS maximum: time to find and fix the cause
+  kms_master_key_id                 = aws_kms_key.this.arn
+  kms_data_key_reuse_period_seconds = 300
+  tags                              = var.tags
+}
+
+resource "aws_sqs_queue" "this" {
+  name                              = local.queue_name
+  visibility_timeout_seconds        = var.queue_visibility_timeout_seconds
+  message_retention_seconds         = var.queue_message_retention_seconds
+  receive_wait_time_seconds         = 20
+  kms_master_key_id                 = aws_kms_key.this.arn
+  kms_data_key_reuse_period_seconds = 300
+
+  redrive_policy = jsonencode({
+    deadLetterTargetArn = aws_sqs_queue.dlq.arn
+    maxReceiveCount     = var.max_receive_count
+  })
+
+  tags = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = var.queue_visibility_timeout_seconds >= 6 * var.lambda_timeout_seconds
+      error_message = "queue_visibility_timeout_seconds must be at least 6x lambda_timeout_seconds, or in-flight batches reappear and are processed twice."
+    }
+  }
+}
+
+resource "aws_sqs_queue_redrive_allow_policy" "dlq" {
+  queue_url = aws_sqs_queue.dlq.id
+  redrive_allow_policy = jsonencode({
+    redrivePermission = "byQueue"
+    sourceQueueArns   = [aws_sqs_queue.this.arn]
+  })
+}
+
+locals {
+  queue_policy = {
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "OurTopicDelivers"
+        Effect    = "Allow"
+        Principal = { Service = "sns.amazonaws.com" }
+        Action    = "sqs:SendMessage"
+        Resource  = local.queue_arn
+        Condition = { ArnEquals = { "aws:SourceArn" = local.topic_arn } }
+      },
+      merge(local.deny_insecure_transport, {
+        Action   = ["sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage"]
+        Resource = local.queue_arn
+      }),
+    ]
+  }
+}
+
+resource "aws_sqs_queue_policy" "this" {
+  queue_url = aws_sqs_queue.this.id
+  policy    = jsonencode(local.queue_policy)
+}
