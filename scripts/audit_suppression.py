@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import IO, Any, Final, TextIO
 
 from sesmail.aws_calls import AwsCallError, AwsSetupError, RateLimiter, setup_error_message
+from sesmail.privacy import mask_email
 from sesmail.suppression import (
     DEFAULT_STALE_DAYS,
     RECOMMENDATIONS,
@@ -40,7 +41,6 @@ from sesmail.suppression import (
     SuppressionReason,
     audit_entry,
     format_time,
-    mask_address,
     parse_classes,
     parse_time,
     validate_address,
@@ -406,7 +406,7 @@ def _logged_lookup(lookup: EvidenceLookup) -> EvidenceLookup:
         try:
             return lookup(address)
         except AwsCallError:
-            logger.error("evidence lookup failed for %s", mask_address(address))
+            logger.error("evidence lookup failed for %s", mask_email(address))
             raise
 
     return run
@@ -637,7 +637,7 @@ def _remove_one_by_one(
             removed = api.delete(candidate.address)
         except AwsCallError as error:
             audit.record(candidate, "DeleteSuppressedDestination", "failed", error=str(error))
-            logger.error("removal failed for %s: %s", mask_address(candidate.address), error.code)
+            logger.error("removal failed for %s: %s", mask_email(candidate.address), error.code)
             runtime.stderr.write(f"error: {error}\nstopped after {audit.records} removal attempt(s)\n")
             return EXIT_API_FAILURE
         result = "removed" if removed else "not-found"
