@@ -85,7 +85,7 @@ class MotoServer:
             self._log = self.log_path.open("w+b")
         else:
             self._log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in stop()
-        self._process = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
+        self._process = subprocess.Popen(  # noqa: S603 - fixed argv, our own executable
             [str(self.executable), "-H", self.host, "-p", str(self.port)],
             stdin=subprocess.DEVNULL,
             stdout=self._log,
@@ -105,9 +105,9 @@ class MotoServer:
         while time.monotonic() < deadline:
             code = self._process.poll()
             if code is not None:
-                last = self._last_output()
                 raise MotoServerError(
-                    f"moto_server exited with code {code} before listening on {self.url}: {last}"
+                    f"moto_server exited with code {code} before listening on {self.url}: "
+                    f"{self._last_output()}"
                 )
             try:
                 with urllib.request.urlopen(self.url + READINESS_PATH, timeout=1) as response:  # noqa: S310 - loopback URL built here
