@@ -41,7 +41,8 @@ def source_files(package_dir: Path) -> list[Path]:
     files = []
     for path in package_dir.rglob("*"):
         parts = path.relative_to(package_dir).parts
-        if any(part in EXCLUDED_DIRS for part in parts) or (len(parts) > 1 and parts[0] in LOCAL_ONLY_SUBPACKAGES):
+        local_only = len(parts) > 1 and parts[0] in LOCAL_ONLY_SUBPACKAGES
+        if local_only or any(part in EXCLUDED_DIRS for part in parts):
             continue
         if path.is_file() and path.suffix in INCLUDED_SUFFIXES:
             files.append(path)
