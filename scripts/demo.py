@@ -395,8 +395,8 @@ class Demo:
         log = self.workdir / "moto.log"
         try:
             self.moto = self.servers.enter_context(MotoServer(port=self.args.moto_port or None, log_path=log))
-        except MotoServerError as exc:
-            raise DemoError(f"{exc} (hint: MOTO_PORT=<free port> make demo)", 2) from exc
+        except MotoServerError as exc:  # its message already says what to do
+            raise DemoError(str(exc), 2) from exc
         force_local_aws_env(self.moto.url)
         print(f"   moto at {self.moto.url} (log: {shown(log)})")
 
