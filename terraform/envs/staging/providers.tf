@@ -1,8 +1,9 @@
 provider "aws" {
   region = var.region
 
-  # Refuse to touch any account but the one this environment is for.
-  allowed_account_ids = [var.account_id]
+  # Refuse to touch any account but the one this environment is for. An offline plan has no account
+  # ID to compare (skip_requesting_account_id), so the check would reject every plan that has resources.
+  allowed_account_ids = var.offline_plan ? null : [var.account_id]
 
   # Offline plans in tests only (fake credentials, no STS/IMDS calls). Never set in real use.
   skip_credentials_validation = var.offline_plan
