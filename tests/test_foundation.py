@@ -95,7 +95,7 @@ def tf_files() -> list[Path]:
 def test_only_the_aws_provider_is_used() -> None:
     for path in tf_files():
         text = path.read_text()
-        sources = re.findall(r'source\s*=\s*"([^"]+)"', text)
+        sources = re.findall(r'\bsource\s*=\s*"([^"]+)"', text)
         for source in sources:
             assert source == "hashicorp/aws" or source.startswith("../") or source.startswith("./"), (
                 f"{path}: unexpected source {source}"

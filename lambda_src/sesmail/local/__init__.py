@@ -1,0 +1,1 @@
+"""Local development helpers (emulated AWS); never imported by the Lambdas."""
