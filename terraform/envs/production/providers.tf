@@ -1,8 +1,8 @@
 provider "aws" {
   region = var.region
 
-  # Refuse to touch any account but the one this environment is for. An offline plan has no account
-  # ID to compare (skip_requesting_account_id), so the check would reject every plan that has resources.
+  # Refuse to touch any account but the one this environment is for. Offline plans never learn the
+  # account ID (no STS call), so the check can only run - and always runs - with real credentials.
   allowed_account_ids = var.offline_plan ? null : [var.account_id]
 
   # Offline plans in tests only (fake credentials, no STS/IMDS calls). Never set in real use.

@@ -1,0 +1,1 @@
+"""Lambda entry points: thin adapters from the Lambda event to the domain functions."""

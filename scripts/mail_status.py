@@ -1,0 +1,184 @@
+"""Answer "what happened to this email?" from the SES event table.
+
+  mail_status.py message MESSAGE_ID                    status per recipient + timeline of one message
+  mail_status.py recipient ADDRESS [--since DATE]      newest events of one address, status per message
+
+The table is --table NAME or the EVENTS_TABLE_NAME environment variable; AWS credentials and region
+come from the usual AWS environment (AWS_PROFILE, AWS_REGION, ...). Read-only: Query calls only.
+
+Statuses, strongest first (a recipient's status is its strongest event, whatever the arrival order):
+complained, bounced, suppressed, rejected, rendering_failed, soft_bounced, delivered, delayed, sent,
+unknown. Recipient history reads the recipient index, which projects the bounce/complaint/delay/
+reject details but not SMTP responses or subjects: use `message` for the full picture.
+
+Exit codes:
+  0  found
+  1  AWS error (missing table, no permission, throttled, network)
+  2  usage error (bad arguments, bad date or address, no table name)
+  3  not found (no event stored for that message or address)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import asdict
+from datetime import date, datetime
+from typing import Any, Final
+
+from sesmail.lookup import (
+    DEFAULT_HISTORY_LIMIT,
+    EventReader,
+    LookupInputError,
+    RecipientHistory,
+    message_status,
+    recipient_history,
+)
+from sesmail.status import MessageStatus, describe, event_status
+
+EXIT_FOUND: Final = 0
+EXIT_AWS_ERROR: Final = 1
+EXIT_USAGE: Final = 2
+EXIT_NOT_FOUND: Final = 3
+
+
+class UsageError(Exception):
+    pass
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mail_status.py",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--table", help="DynamoDB events table name (default: $EVENTS_TABLE_NAME)", default=None
+    )
+    parser.add_argument("--region", help="AWS region (default: from the AWS environment)", default=None)
+    parser.add_argument(
+        "--format", choices=("table", "json"), default="table", help="output format (default: table)"
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="{message,recipient}")
+    message = commands.add_parser("message", help="status and timeline of one SES message id")
+    message.add_argument(
+        "message_id", metavar="MESSAGE_ID", help="SES message id (from the SendEmail response)"
+    )
+    recipient = commands.add_parser("recipient", help="recent events of one email address")
+    recipient.add_argument("address", metavar="ADDRESS", help="recipient email address (case-insensitive)")
+    recipient.add_argument(
+        "--since", type=_parse_date, help="only events at or after DATE (YYYY-MM-DD or ISO-8601)"
+    )
+    recipient.add_argument(
+        "--limit",
+        type=int,
+        default=DEFAULT_HISTORY_LIMIT,
+        help=f"newest N events (default {DEFAULT_HISTORY_LIMIT})",
+    )
+    return parser
+
+
+def _parse_date(text: str) -> datetime | date:
+    try:
+        return date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date: {text!r} (use YYYY-MM-DD or ISO-8601)") from None
+
+
+def run(args: argparse.Namespace, reader: EventReader) -> tuple[int, str]:
+    """Pure of AWS: returns (exit code, text to print)."""
+    if args.command == "message":
+        status = message_status(reader, args.message_id)
+        if status is None:
+            return EXIT_NOT_FOUND, f"no events stored for message {args.message_id}"
+        return EXIT_FOUND, (_json(status) if args.format == "json" else render_message(status))
+    history = recipient_history(reader, args.address, since=args.since, limit=args.limit)
+    if history is None:
+        since = f" since {args.since}" if args.since else ""
+        return EXIT_NOT_FOUND, f"no events stored for {args.address}{since}"
+    return EXIT_FOUND, (_json(history) if args.format == "json" else render_history(history))
+
+
+def render_message(status: MessageStatus) -> str:
+    lines = [
+        f"Message {status.message_id}",
+        f"  sent {status.sent_at or '?'}  from {status.source or '?'}  configuration set "
+        f"{status.configuration_set or '-'}" + (f"  subject {status.subject!r}" if status.subject else ""),
+        "",
+    ]
+    lines += _columns(
+        ("RECIPIENT", "STATUS", "OPENED", "CLICKED", "REASON"),
+        [(r.recipient, r.status, _yes(r.opened), _yes(r.clicked), r.reason) for r in status.recipients],
+    )
+    lines.append("")
+    timeline = sorted(
+        (e for r in status.recipients for e in r.timeline), key=lambda e: (e.event_at, e.recipient)
+    )
+    lines += _columns(
+        ("TIME (UTC)", "RECIPIENT", "EVENT", "DETAIL"),
+        [(e.event_at, e.recipient, e.event_type, describe(e)) for e in timeline],
+    )
+    return "\n".join(lines)
+
+
+def render_history(history: RecipientHistory) -> str:
+    lines = [f"Recipient {history.recipient}", ""]
+    lines += _columns(
+        ("MESSAGE", "STATUS", "OPENED", "REASON"),
+        [(mid, s.status, _yes(s.opened), s.reason) for mid, s in history.messages],
+    )
+    lines.append("")
+    lines += _columns(
+        ("TIME (UTC)", "EVENT", "STATUS", "MESSAGE", "DETAIL"),
+        [(e.event_at, e.event_type, event_status(e), e.message_id, describe(e)) for e in history.events],
+    )
+    if history.truncated:
+        lines += ["", f"(newest {len(history.events)} events shown: use --limit or --since for more)"]
+    return "\n".join(lines)
+
+
+def _columns(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header) - 1)]
+    return [
+        "  ".join(
+            [*(str(cell).ljust(width) for cell, width in zip(row, widths, strict=False)), str(row[-1])]
+        ).rstrip()
+        for row in [header, *rows]
+    ]
+
+
+def _yes(flag: bool) -> str:
+    return "yes" if flag else "no"
+
+
+def _json(value: Any) -> str:
+    return json.dumps(asdict(value), indent=2, sort_keys=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)  # exits 2 with a one-line error on bad usage
+    table = args.table or os.environ.get("EVENTS_TABLE_NAME", "").strip()
+    if not table:
+        print("error: no table: pass --table NAME or set EVENTS_TABLE_NAME", file=sys.stderr)
+        return EXIT_USAGE
+
+    from sesmail.store import EventStore, StoreError, create_client  # noqa: PLC0415 - keeps --help fast
+
+    try:
+        code, text = run(args, EventStore(create_client(args.region), table))
+    except LookupInputError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except StoreError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_AWS_ERROR
+    print(text, file=sys.stdout if code == EXIT_FOUND else sys.stderr)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

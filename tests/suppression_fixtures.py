@@ -1,0 +1,77 @@
+"""Shared fixtures for the suppression audit tests: an event table built from schema.py, real-shape items."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sesmail import schema
+
+
+def create_event_table(dynamodb: Any, name: str = "ses-events") -> str:
+    """The event table with its recipient index, every name and type taken from ``sesmail.schema``."""
+    dynamodb.create_table(
+        TableName=name,
+        BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[
+            {"AttributeName": attribute, "AttributeType": kind}
+            for attribute, kind in schema.KEY_ATTRIBUTE_TYPES.items()
+        ],
+        KeySchema=[
+            {"AttributeName": schema.TABLE_PARTITION_KEY, "KeyType": "HASH"},
+            {"AttributeName": schema.TABLE_SORT_KEY, "KeyType": "RANGE"},
+        ],
+        GlobalSecondaryIndexes=[
+            {
+                "IndexName": schema.RECIPIENT_INDEX_NAME,
+                "KeySchema": [
+                    {"AttributeName": schema.RECIPIENT_INDEX_PARTITION_KEY, "KeyType": "HASH"},
+                    {"AttributeName": schema.RECIPIENT_INDEX_SORT_KEY, "KeyType": "RANGE"},
+                ],
+                "Projection": {
+                    "ProjectionType": schema.RECIPIENT_INDEX_PROJECTION_TYPE,
+                    "NonKeyAttributes": list(schema.RECIPIENT_INDEX_NON_KEY_ATTRIBUTES),
+                },
+            }
+        ],
+    )
+    return name
+
+
+def put_event(
+    dynamodb: Any,
+    table: str,
+    *,
+    recipient: str,
+    event_at: str,
+    event_type: str,
+    message_id: str = "0100018c-aaaa-bbbb-cccc-000000000001-000000",
+    **attributes: str,
+) -> None:
+    """One stored event in the layout documented in ``sesmail.schema`` (only string attributes)."""
+    recipient = recipient.lower()
+    item = {
+        schema.TABLE_PARTITION_KEY: f"{schema.MESSAGE_KEY_PREFIX}{message_id}",
+        schema.TABLE_SORT_KEY: f"{schema.EVENT_KEY_PREFIX}{event_at}#{event_type}#{recipient}#-",
+        schema.RECIPIENT_INDEX_PARTITION_KEY: recipient,
+        schema.RECIPIENT_INDEX_SORT_KEY: event_at,
+        "message_id": message_id,
+        "event_type": event_type,
+        "configuration_set": "transactional",
+        **attributes,
+    }
+    dynamodb.put_item(TableName=table, Item={key: {"S": value} for key, value in item.items()})
+
+
+def put_hard_bounce(dynamodb: Any, table: str, recipient: str, event_at: str, message_id: str) -> None:
+    put_event(
+        dynamodb,
+        table,
+        recipient=recipient,
+        event_at=event_at,
+        event_type="Bounce",
+        message_id=message_id,
+        bounce_type="Permanent",
+        bounce_subtype="General",
+        status_code="5.1.1",
+        diagnostic_code="smtp; 550 5.1.1 user unknown",
+    )

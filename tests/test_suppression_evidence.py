@@ -1,0 +1,97 @@
+"""Evidence lookup against a moto DynamoDB table whose key schema and index come from schema.py."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from sesmail.suppression_evidence import QUERY_PAGE_SIZE, latest_bounce_or_complaint
+from suppression_fixtures import create_event_table, put_event, put_hard_bounce
+
+
+@pytest.fixture
+def dynamodb() -> Iterator[Any]:
+    with mock_aws():
+        yield boto3.client("dynamodb", region_name="us-east-1")
+
+
+def test_newest_bounce_or_complaint_wins_and_other_events_are_ignored(dynamodb: Any) -> None:
+    # GIVEN a recipient with an old hard bounce, a newer complaint and an even newer delivery
+    table = create_event_table(dynamodb)
+    put_hard_bounce(dynamodb, table, "jane@example.com", "2026-10-01T08:00:00.000Z", "m-bounce")
+    put_event(
+        dynamodb,
+        table,
+        recipient="jane@example.com",
+        event_at="2026-10-05T09:30:00.123Z",
+        event_type="Complaint",
+        message_id="m-complaint",
+        complaint_feedback_type="abuse",
+    )
+    put_event(
+        dynamodb,
+        table,
+        recipient="jane@example.com",
+        event_at="2026-10-06T00:00:00.000Z",
+        event_type="Delivery",
+        message_id="m-delivery",
+    )
+    # WHEN the evidence is looked up (address case does not matter: the index key is lower-cased)
+    evidence = latest_bounce_or_complaint(dynamodb, table, "Jane@Example.com")
+    # THEN it is the complaint, with its attributes
+    assert evidence is not None
+    assert evidence.event_type == "Complaint"
+    assert evidence.complaint_feedback_type == "abuse"
+    assert evidence.message_id == "m-complaint"
+    assert evidence.event_at == datetime(2026, 10, 5, 9, 30, 0, 123000, tzinfo=UTC)
+
+
+def test_bounce_attributes_are_read_from_the_index(dynamodb: Any) -> None:
+    table = create_event_table(dynamodb)
+    put_hard_bounce(dynamodb, table, "bob@example.com", "2026-11-01T10:00:00.000Z", "m-1")
+    evidence = latest_bounce_or_complaint(dynamodb, table, "bob@example.com")
+    assert evidence is not None
+    assert (evidence.bounce_type, evidence.bounce_subtype, evidence.status_code) == (
+        "Permanent",
+        "General",
+        "5.1.1",
+    )
+    assert evidence.diagnostic_code == "smtp; 550 5.1.1 user unknown"
+    assert evidence.describe() == "Bounce Permanent/General"
+
+
+def test_bounce_behind_more_than_a_page_of_other_events_is_found(dynamodb: Any) -> None:
+    # GIVEN a bounce followed by more non-evidence events than one query page holds
+    table = create_event_table(dynamodb)
+    put_hard_bounce(dynamodb, table, "busy@example.com", "2026-09-01T00:00:00.000Z", "m-old")
+    for n in range(QUERY_PAGE_SIZE + 5):
+        put_event(
+            dynamodb,
+            table,
+            recipient="busy@example.com",
+            event_at=f"2026-09-02T00:00:{n:02d}.000Z",
+            event_type="Open",
+            message_id=f"m-open-{n}",
+        )
+    # THEN the lookup pages on until it finds the bounce
+    evidence = latest_bounce_or_complaint(dynamodb, table, "busy@example.com")
+    assert evidence is not None
+    assert evidence.message_id == "m-old"
+
+
+def test_no_stored_events_means_no_evidence(dynamodb: Any) -> None:
+    table = create_event_table(dynamodb)
+    put_event(
+        dynamodb,
+        table,
+        recipient="other@example.com",
+        event_at="2026-09-02T00:00:00.000Z",
+        event_type="Delivery",
+    )
+    assert latest_bounce_or_complaint(dynamodb, table, "nobody@example.com") is None
+    assert latest_bounce_or_complaint(dynamodb, table, "other@example.com") is None
