@@ -115,6 +115,8 @@ def test_second_plan_is_empty_apart_from_the_moto_redrive_quirk(local_apply: Loc
     changes = [
         c for c in local_apply.second_plan.get("resource_changes", []) if c["change"]["actions"] != ["no-op"]
     ]
+    changed = [c["address"] for c in changes]
+    print(f"\nsecond plan after apply: {changed} (exit {local_apply.second_plan_exit_code})")
     # THEN nothing changes, except (if moto still reformats it) the queue's redrive_policy, whose JSON
     # is semantically identical before and after
     for change in changes:
