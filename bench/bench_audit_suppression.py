@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import timeit
 import zlib
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -165,7 +166,11 @@ def main() -> None:
         return
 
     load = Path("/proc/loadavg").read_text().split()[0]
-    print(f"machine: {os.cpu_count()} CPUs, 1-minute load average {load} at start")
+    # A machine-speed yardstick printed with the results: wall times only compare at similar values.
+    yardstick = min(timeit.repeat("sum(range(1000))", number=2000, repeat=5)) / 2000 * 1e6
+    print(
+        f"machine: {os.cpu_count()} CPUs, 1-minute load average {load}, sum(range(1000)) = {yardstick:.1f} us"
+    )
     args.child_scenario = "unlimited"
     unlimited = child(args)
     print(

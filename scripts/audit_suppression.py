@@ -17,6 +17,7 @@ import math
 import os
 import sys
 import tempfile
+import textwrap
 import time
 import uuid
 from collections import deque
@@ -29,6 +30,7 @@ from pathlib import Path
 from typing import IO, Any, Final, TextIO
 
 from sesmail.aws_calls import AwsCallError, AwsSetupError, RateLimiter, setup_error_message
+from sesmail.privacy import mask_email
 from sesmail.suppression import (
     DEFAULT_STALE_DAYS,
     RECOMMENDATIONS,
@@ -40,7 +42,6 @@ from sesmail.suppression import (
     SuppressionReason,
     audit_entry,
     format_time,
-    mask_address,
     parse_classes,
     parse_time,
     validate_address,
@@ -67,10 +68,10 @@ EXIT_CODES_HELP: Final = """\
 exit codes:
   0  done: report written (with --apply: every selected entry removed); check: the address is suppressed
   1  an AWS API call failed: the partial report is still written (marked INCOMPLETE), a summary is
-     printed on stderr, and no further removal is attempted
-  2  bad input: invalid address, unknown class, bad date or option, missing AWS credentials or region,
-     no event table, or a removal that was not confirmed (declined, or stdin is not a terminal
-     and --yes was not given)
+     printed on stderr, and no further removal is attempted; also a file that could not be written
+  2  bad input: invalid address, unknown class, bad date or option, unwritable output or audit log
+     path, missing AWS credentials or region, no event table, or a removal that was not confirmed
+     (declined at the prompt, or stdin is not a terminal and --yes was not given)
   3  check: the address is not on the suppression list
 """
 
@@ -179,10 +180,14 @@ def build_parser() -> OneLineParser:
         "list",
         parents=[common],
         help="every suppressed address, classified, with evidence (default)",
-        description="List the suppression list, look up evidence for each address, classify, report; "
-        "optionally remove selected classes (dry run unless --apply). Classes: "
-        + ", ".join(k.value for k in SuppressionClass)
-        + ". The report's rows spool to a temporary file so the summary can come first.",
+        description=textwrap.fill(
+            "List the suppression list, look up evidence for each address, classify, report; optionally "
+            "remove selected classes (dry run unless --apply). Classes: "
+            + ", ".join(k.value for k in SuppressionClass)
+            + ". Rows spool to a temporary file so the summary can come first.",
+            width=100,
+            break_on_hyphens=False,
+        ),
         epilog=EXIT_CODES_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -210,7 +215,13 @@ def build_parser() -> OneLineParser:
         help=f"concurrent evidence lookups, 1-64 (default {DEFAULT_WORKERS})",
     )
     report = listing.add_argument_group("report")
-    report.add_argument("--format", choices=FORMATS, default="table", help="report format (default table)")
+    report.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="table",
+        help="table: summary then rows; csv: rows only (summary on stderr); json: one object with "
+        "summary and rows (default table)",
+    )
     report.add_argument(
         "--output", type=Path, help="write the report to FILE atomically (default: stdout)", metavar="FILE"
     )
@@ -305,6 +316,10 @@ def validate_list_args(args: argparse.Namespace, now: datetime, stdin_is_tty: bo
         raise InvalidInputError(
             "refusing to remove without confirmation: stdin is not a terminal; pass --yes"
         )
+    if args.output is not None:
+        _require_writable(args.output, "--output")
+    if args.apply:
+        _require_writable(args.audit_log, "--audit-log")
     return ListPlan(
         reasons=(SuppressionReason(args.reason),) if args.reason else (),
         since=since,
@@ -313,6 +328,17 @@ def validate_list_args(args: argparse.Namespace, now: datetime, stdin_is_tty: bo
         bulk_s3=S3Location.parse(args.bulk_s3_uri, option="--bulk-s3-uri") if args.bulk_s3_uri else None,
         audit_s3=S3Location.parse(args.audit_s3_uri, option="--audit-s3-uri") if args.audit_s3_uri else None,
     )
+
+
+def _require_writable(path: Path, option: str) -> None:
+    """Fail before the (long, paced) listing rather than after it, when a file cannot be written."""
+    if path.is_dir():
+        raise InvalidInputError(f"{option} {path} is a directory")
+    existing = path.parent
+    while not existing.exists():
+        existing = existing.parent
+    if not os.access(existing, os.W_OK):
+        raise InvalidInputError(f"{option} {path}: directory {existing} is not writable")
 
 
 # --- listing pipeline --------------------------------------------------------------------------------
@@ -406,7 +432,7 @@ def _logged_lookup(lookup: EvidenceLookup) -> EvidenceLookup:
         try:
             return lookup(address)
         except AwsCallError:
-            logger.error("evidence lookup failed for %s", mask_address(address))
+            logger.error("evidence lookup failed for %s", mask_email(address))
             raise
 
     return run
@@ -440,7 +466,7 @@ def run_list(args: argparse.Namespace, runtime: Runtime) -> int:
             "table": table,
         },
     )
-    spool = ReportSpool()
+    spool = ReportSpool(args.format)
     candidates: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 - closed below
     candidate_count = 0
     progress = Progress(runtime.stderr, runtime.monotonic)
@@ -514,11 +540,11 @@ def _candidate(audited: AuditedEntry) -> Candidate:
 
 def _write_report(spool: ReportSpool, args: argparse.Namespace, meta: ReportMeta, runtime: Runtime) -> None:
     if args.output is None:
-        spool.write(runtime.stdout, args.format, meta)
+        spool.write(runtime.stdout, meta)
         runtime.stdout.flush()
         return
     with atomic_text_file(args.output) as out:
-        spool.write(out, args.format, meta)
+        spool.write(out, meta)
 
 
 # --- removal -----------------------------------------------------------------------------------------
@@ -620,6 +646,12 @@ def _apply(
                 runtime=runtime,
             )
         else:
+            if count > args.bulk_threshold:
+                minutes = count / args.rate / 60
+                out.write(
+                    f"removing {count} entries one by one at {args.rate:g}/s (~{minutes:.0f} min); "
+                    "--bulk-s3-uri would use an import job instead\n"
+                )
             exit_code = _remove_one_by_one(selected, api, audit, runtime)
     finally:
         if plan.audit_s3 is not None and audit.records:
@@ -637,7 +669,7 @@ def _remove_one_by_one(
             removed = api.delete(candidate.address)
         except AwsCallError as error:
             audit.record(candidate, "DeleteSuppressedDestination", "failed", error=str(error))
-            logger.error("removal failed for %s: %s", mask_address(candidate.address), error.code)
+            logger.error("removal failed for %s: %s", mask_email(candidate.address), error.code)
             runtime.stderr.write(f"error: {error}\nstopped after {audit.records} removal attempt(s)\n")
             return EXIT_API_FAILURE
         result = "removed" if removed else "not-found"
@@ -780,6 +812,9 @@ def main(argv: Sequence[str] | None = None, runtime: Runtime | None = None) -> i
         runtime.stderr.write(f"error: {setup_error_message(error)}\n")
         return EXIT_BAD_INPUT
     except AwsCallError as error:
+        runtime.stderr.write(f"error: {error}\n")
+        return EXIT_API_FAILURE
+    except OSError as error:  # a file that passed the early checks still failed (disk full, ...)
         runtime.stderr.write(f"error: {error}\n")
         return EXIT_API_FAILURE
 

@@ -35,6 +35,7 @@ from sesmail.lookup import (
     LookupInputError,
     RecipientHistory,
     message_status,
+    parse_since,
     recipient_history,
 )
 from sesmail.status import MessageStatus, describe, event_status
@@ -83,9 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _parse_date(text: str) -> datetime | date:
     try:
-        return date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date: {text!r} (use YYYY-MM-DD or ISO-8601)") from None
+        return parse_since(text)
+    except LookupInputError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def run(args: argparse.Namespace, reader: EventReader) -> tuple[int, str]:

@@ -4,36 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from eventtable import create_events_table
 from sesmail import schema
 
 
 def create_event_table(dynamodb: Any, name: str = "ses-events") -> str:
-    """The event table with its recipient index, every name and type taken from ``sesmail.schema``."""
-    dynamodb.create_table(
-        TableName=name,
-        BillingMode="PAY_PER_REQUEST",
-        AttributeDefinitions=[
-            {"AttributeName": attribute, "AttributeType": kind}
-            for attribute, kind in schema.KEY_ATTRIBUTE_TYPES.items()
-        ],
-        KeySchema=[
-            {"AttributeName": schema.TABLE_PARTITION_KEY, "KeyType": "HASH"},
-            {"AttributeName": schema.TABLE_SORT_KEY, "KeyType": "RANGE"},
-        ],
-        GlobalSecondaryIndexes=[
-            {
-                "IndexName": schema.RECIPIENT_INDEX_NAME,
-                "KeySchema": [
-                    {"AttributeName": schema.RECIPIENT_INDEX_PARTITION_KEY, "KeyType": "HASH"},
-                    {"AttributeName": schema.RECIPIENT_INDEX_SORT_KEY, "KeyType": "RANGE"},
-                ],
-                "Projection": {
-                    "ProjectionType": schema.RECIPIENT_INDEX_PROJECTION_TYPE,
-                    "NonKeyAttributes": list(schema.RECIPIENT_INDEX_NON_KEY_ATTRIBUTES),
-                },
-            }
-        ],
-    )
+    """The event table with its recipient index, built from ``sesmail.schema`` (shared test helper)."""
+    create_events_table(dynamodb, name)
     return name
 
 

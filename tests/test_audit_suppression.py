@@ -549,6 +549,7 @@ def test_check_not_suppressed_exits_3(harness: Harness) -> None:
         ),
         (["--apply"], "error: --apply needs --remove CLASS[,CLASS]"),
         (["--bulk-s3-uri", "bucket/x"], "error: --bulk-s3-uri must look like s3://bucket/prefix"),
+        (["--output", "/"], "error: --output / is a directory"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(harness: Harness, argv: list[str], message: str) -> None:

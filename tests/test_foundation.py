@@ -95,11 +95,13 @@ def tf_files() -> list[Path]:
 def test_only_the_aws_provider_is_used() -> None:
     for path in tf_files():
         text = path.read_text()
-        sources = re.findall(r'\bsource\s*=\s*"([^"]+)"', text)
-        for source in sources:
-            assert source == "hashicorp/aws" or source.startswith("../") or source.startswith("./"), (
-                f"{path}: unexpected source {source}"
-            )
+        providers = re.findall(r'^\s*(\w+)\s*=\s*\{\s*source\s*=\s*"([^"]+)"', text, flags=re.M)
+        for name, source in providers:
+            assert (name, source) == ("aws", "hashicorp/aws"), f"{path}: provider {name} = {source}"
+        for source in re.findall(
+            r'^module\s+"[^"]+"\s*\{[^}]*?^\s*source\s*=\s*"([^"]+)"', text, flags=re.M | re.S
+        ):
+            assert source.startswith(("./", "../")), f"{path}: module from outside the repository: {source}"
         assert not re.search(r'data\s+"archive_file"|resource\s+"(null|random|local|tls)_', text), path
 
 

@@ -17,7 +17,6 @@ from sesmail.suppression import (
     age_bucket,
     audit_entry,
     classify_suppression,
-    mask_address,
     parse_classes,
     parse_time,
     validate_address,
@@ -164,8 +163,3 @@ def test_parse_time_formats() -> None:
     assert parse_time("30d", NOW) == NOW - timedelta(days=30)
     with pytest.raises(InvalidInputError, match="invalid date '31/01/2026'"):
         parse_time("31/01/2026", NOW)
-
-
-def test_mask_address_keeps_domain_only() -> None:
-    assert mask_address("jane.doe@example.com") == "j***@example.com"
-    assert mask_address("not-an-address") == "***"

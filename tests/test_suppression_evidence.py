@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
 from moto import mock_aws
 
+from sesmail.events import parse_ses_record
+from sesmail.store import to_item
 from sesmail.suppression_evidence import QUERY_PAGE_SIZE, latest_bounce_or_complaint
 from suppression_fixtures import create_event_table, put_event, put_hard_bounce
 
@@ -95,3 +99,39 @@ def test_no_stored_events_means_no_evidence(dynamodb: Any) -> None:
     )
     assert latest_bounce_or_complaint(dynamodb, table, "nobody@example.com") is None
     assert latest_bounce_or_complaint(dynamodb, table, "other@example.com") is None
+
+
+EVENTS = Path(__file__).parent / "events"
+
+
+@pytest.mark.parametrize(
+    ("fixture", "address", "expected"),
+    [
+        (
+            "ses_bounce_permanent_multi.json",
+            "Carol@Example.net",
+            ("Bounce", "Permanent", "General", "5.1.1", None),
+        ),
+        ("ses_complaint_multi.json", "grace@example.org", ("Complaint", None, None, None, "abuse")),
+    ],
+)
+def test_evidence_reads_what_the_persister_stores(
+    dynamodb: Any, fixture: str, address: str, expected: tuple[str | None, ...]
+) -> None:
+    # GIVEN a real-shape SES event parsed and turned into items by the persister's own code
+    table = create_event_table(dynamodb)
+    for event in parse_ses_record(json.loads((EVENTS / fixture).read_text())):
+        dynamodb.put_item(TableName=table, Item=to_item(event, retention_seconds=90 * 86400))
+    # WHEN the audit looks up evidence for one of its recipients
+    evidence = latest_bounce_or_complaint(dynamodb, table, address)
+    # THEN the attributes it reads are the ones the persister wrote
+    assert evidence is not None
+    found = (
+        evidence.event_type,
+        evidence.bounce_type,
+        evidence.bounce_subtype,
+        evidence.status_code,
+        evidence.complaint_feedback_type,
+    )
+    assert found == expected
+    assert evidence.message_id

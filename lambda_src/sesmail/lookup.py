@@ -69,6 +69,14 @@ def recipient_history(
     return RecipientHistory(recipient, tuple(events), messages, truncated=len(events) >= limit)
 
 
+def parse_since(text: str) -> datetime | date:
+    """``YYYY-MM-DD`` (midnight UTC) or an ISO-8601 time, as typed by support (CLI and read API)."""
+    try:
+        return date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
+    except ValueError:
+        raise LookupInputError(f"not a date: {text!r} (use YYYY-MM-DD or ISO-8601)") from None
+
+
 def _iso_utc(moment: datetime | date | None) -> str | None:
     """The index sort key format (ISO-8601 UTC, milliseconds, "Z"); a date means its midnight UTC."""
     if moment is None:

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, cast
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -134,9 +134,13 @@ def from_item(item: Item) -> RecipientEvent:
 
 
 def create_client(region_name: str | None = None) -> DynamoDBClient:
-    """A DynamoDB client with short timeouts; throttling is retried by :class:`EventStore` itself."""
-    import boto3  # noqa: PLC0415 - imported here so pure callers of this module never pay for it
-    from botocore.config import Config  # noqa: PLC0415
+    """A DynamoDB client with short timeouts; throttling is retried by :class:`EventStore` itself.
+
+    Built from botocore directly: boto3's import pulls in s3transfer and costs the Lambda cold start
+    several times what the client needs (docs/performance.md). Same credential and region chain.
+    """
+    from botocore.config import Config  # noqa: PLC0415 - pure callers of this module never pay for it
+    from botocore.session import get_session  # noqa: PLC0415
 
     config = Config(
         connect_timeout=2,
@@ -144,9 +148,11 @@ def create_client(region_name: str | None = None) -> DynamoDBClient:
         retries={"mode": "standard", "total_max_attempts": 2},
     )
     try:
-        return boto3.client("dynamodb", region_name=region_name, config=config)
+        # botocore types every client as BaseClient; the stubs' DynamoDBClient is the real shape.
+        client = get_session().create_client("dynamodb", region_name=region_name, config=config)
     except BotoCoreError as error:  # typically NoRegionError
         raise StoreError(f"cannot create a DynamoDB client: {error}") from None
+    return cast("DynamoDBClient", client)
 
 
 class EventStore:

@@ -256,11 +256,3 @@ def parse_event_time(raw: str) -> datetime:
     """Stored ``event_at`` (``...Z`` with milliseconds) -> aware datetime."""
     parsed = datetime.fromisoformat(raw.replace("Z", "+00:00"))
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-def mask_address(address: str) -> str:
-    """``jane.doe@example.com`` -> ``j***@example.com``: enough to correlate logs, not to identify."""
-    local, at, domain = address.partition("@")
-    if not at:
-        return "***"
-    return f"{local[:1]}***@{domain}"

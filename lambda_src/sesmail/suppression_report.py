@@ -45,26 +45,12 @@ TABLE_CELL_LIMIT: Final = 60  # diagnostic codes can be paragraphs; csv/json kee
 
 def row_values(audited: AuditedEntry) -> list[Any]:
     """One report row, values in ``ROW_FIELDS`` order."""
-    evidence = audited.evidence
-    entry = audited.entry
+    entry, evidence = audited.entry, audited.evidence
+    listing = [entry.address, entry.reason.value, format_time(entry.listed_at), audited.age_days]
     if evidence is None:
-        return [
-            entry.address,
-            entry.reason.value,
-            format_time(entry.listed_at),
-            audited.age_days,
-            audited.klass.value,
-            None,
-            None,
-            None,
-            None,
-            None,
-        ]
+        return [*listing, audited.klass.value, None, None, None, None, None]
     return [
-        entry.address,
-        entry.reason.value,
-        format_time(entry.listed_at),
-        audited.age_days,
+        *listing,
         audited.klass.value,
         evidence.describe(),
         format_time(evidence.event_at),
@@ -124,11 +110,18 @@ def write_summary_table(summary: AuditSummary, out: TextIO) -> None:
 
 
 class ReportSpool:
-    """Collects audited rows on disk and their summary in memory; renders the report at the end."""
+    """Collects audited rows on disk and their summary in memory; renders the report at the end.
+
+    For ``table`` the spool holds the rendered cells (and tracks column widths), so rendering only pads;
+    for ``csv``/``json`` it holds the raw values.
+    """
 
     _BUFFERED_ROWS: Final = 1000  # rows per write to the spool file: fewer, larger writes
 
-    def __init__(self, directory: str | None = None) -> None:
+    def __init__(self, fmt: str, directory: str | None = None) -> None:
+        if fmt not in FORMATS:
+            raise ValueError(f"unknown format {fmt!r}")
+        self.fmt = fmt
         self.summary = AuditSummary()
         self._file: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8", dir=directory)  # noqa: SIM115
         self._buffer: list[str] = []
@@ -137,7 +130,9 @@ class ReportSpool:
     def add(self, audited: AuditedEntry) -> None:
         values = row_values(audited)
         self.summary.add(audited)
-        self._widths = [max(w, len(cell)) for w, cell in zip(self._widths, _table_cells(values), strict=True)]
+        if self.fmt == "table":
+            values = _table_cells(values)
+            self._widths = [max(w, len(cell)) for w, cell in zip(self._widths, values, strict=True)]
         self._buffer.append(json.dumps(values, separators=(",", ":")))
         if len(self._buffer) >= self._BUFFERED_ROWS:
             self._flush()
@@ -158,17 +153,15 @@ class ReportSpool:
     def close(self) -> None:
         self._file.close()
 
-    def write(self, out: TextIO, fmt: str, meta: ReportMeta) -> None:
-        if fmt == "table":
+    def write(self, out: TextIO, meta: ReportMeta) -> None:
+        if self.fmt == "table":
             self._write_table(out, meta)
-        elif fmt == "csv":
+        elif self.fmt == "csv":
             writer = csv.writer(out, lineterminator="\n")
             writer.writerow(ROW_FIELDS)
             writer.writerows(self._rows())
-        elif fmt == "json":
-            self._write_json(out, meta)
         else:
-            raise ValueError(f"unknown format {fmt!r}")
+            self._write_json(out, meta)
 
     def _write_table(self, out: TextIO, meta: ReportMeta) -> None:
         status = "COMPLETE" if meta.complete else f"INCOMPLETE: {meta.error}"

@@ -27,6 +27,7 @@ PACKAGE = "sesmail"
 # function name -> handler (module:function is documented for Terraform's `handler` argument).
 LAMBDAS: dict[str, str] = {
     "persister": "sesmail.handlers.persister.handler",
+    "status_api": "sesmail.handlers.status_api.handler",
 }
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)

@@ -1,0 +1,212 @@
+# Offline unit tests: mock provider, plan only. The policy is jsonencode()d from the table/key ARNs,
+# so it is fully known at plan time and asserted statement by statement.
+mock_provider "aws" {
+  override_during = plan
+
+  mock_resource "aws_apigatewayv2_api" {
+    defaults = {
+      id            = "abc123"
+      execution_arn = "arn:aws:execute-api:eu-west-1:111122223333:abc123"
+      api_endpoint  = "https://abc123.execute-api.eu-west-1.amazonaws.com"
+    }
+  }
+  mock_resource "aws_iam_role" {
+    defaults = {
+      arn = "arn:aws:iam::111122223333:role/mock"
+    }
+  }
+  mock_resource "aws_lambda_function" {
+    defaults = {
+      arn        = "arn:aws:lambda:eu-west-1:111122223333:function:mock"
+      invoke_arn = "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:111122223333:function:mock/invocations"
+    }
+  }
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = {
+      arn = "arn:aws:logs:eu-west-1:111122223333:log-group:mock"
+    }
+  }
+}
+
+variables {
+  name_prefix          = "ses-test"
+  events_table_name    = "ses-test-events"
+  events_table_arn     = "arn:aws:dynamodb:eu-west-1:111122223333:table/ses-test-events"
+  kms_key_arn          = "arn:aws:kms:eu-west-1:111122223333:key/00000000-0000-0000-0000-000000000000"
+  lambda_zip_path      = "tests/fixture.zip"
+  powertools_layer_arn = "arn:aws:lambda:eu-west-1:017000801446:layer:AWSLambdaPowertoolsPythonV3-python312-arm64:7"
+}
+
+run "off_by_default_creates_nothing" {
+  command = plan
+
+  assert {
+    condition = (length(aws_apigatewayv2_api.this) + length(aws_lambda_function.this) + length(aws_iam_role.this)
+    + length(aws_apigatewayv2_route.this) + length(aws_cloudwatch_log_group.this) + length(aws_cloudwatch_log_group.access)) == 0
+    error_message = "nothing may be created unless enabled = true"
+  }
+  assert {
+    condition     = output.api_endpoint == null && output.role_arn == null
+    error_message = "outputs must be null when disabled"
+  }
+}
+
+run "every_route_requires_iam_authorisation" {
+  command = plan
+
+  variables {
+    enabled = true
+  }
+
+  assert {
+    condition     = toset(keys(aws_apigatewayv2_route.this)) == toset(["GET /messages/{message_id}", "GET /recipients/{address}"])
+    error_message = "exactly the two read routes"
+  }
+  assert {
+    condition     = alltrue([for r in aws_apigatewayv2_route.this : r.authorization_type == "AWS_IAM"])
+    error_message = "every route must use IAM authorisation"
+  }
+  assert {
+    condition     = aws_apigatewayv2_integration.this[0].payload_format_version == "2.0" && aws_apigatewayv2_integration.this[0].integration_type == "AWS_PROXY"
+    error_message = "Lambda proxy integration, payload format 2.0 (what the handler parses)"
+  }
+  assert {
+    condition     = aws_lambda_permission.api[0].source_arn == "arn:aws:execute-api:eu-west-1:111122223333:abc123/*/GET/*"
+    error_message = "API Gateway may invoke the function for GET routes of this API only"
+  }
+}
+
+run "function_and_logs" {
+  command = plan
+
+  variables {
+    enabled = true
+  }
+
+  assert {
+    condition = (aws_lambda_function.this[0].handler == "sesmail.handlers.status_api.handler"
+      && aws_lambda_function.this[0].runtime == "python3.12"
+    && aws_lambda_function.this[0].architectures == tolist(["arm64"]))
+    error_message = "handler, runtime and architecture per the packaging contract"
+  }
+  assert {
+    condition     = aws_lambda_function.this[0].environment[0].variables["EVENTS_TABLE_NAME"] == "ses-test-events"
+    error_message = "the function reads the given table"
+  }
+  assert {
+    condition     = aws_lambda_function.this[0].kms_key_arn == var.kms_key_arn
+    error_message = "the environment is encrypted with the CMK"
+  }
+  assert {
+    condition     = aws_cloudwatch_log_group.this[0].kms_key_id == var.kms_key_arn && aws_cloudwatch_log_group.access[0].kms_key_id == var.kms_key_arn
+    error_message = "both log groups use the CMK"
+  }
+  assert {
+    condition     = length(aws_apigatewayv2_stage.this[0].access_log_settings) == 1 && !strcontains(aws_apigatewayv2_stage.this[0].access_log_settings[0].format, "$context.path")
+    error_message = "access logs are on and do not record the path (it can hold an address)"
+  }
+}
+
+run "role_is_read_only_on_the_table_and_index" {
+  command = plan
+
+  variables {
+    enabled = true
+  }
+
+  assert {
+    condition     = toset(flatten([for s in jsondecode(aws_iam_role_policy.this[0].policy).Statement : s.Action if startswith(s.Sid, "QueryEvents")])) == toset(["dynamodb:Query", "dynamodb:GetItem"])
+    error_message = "DynamoDB access is Query/GetItem only"
+  }
+  assert {
+    condition = toset([for s in jsondecode(aws_iam_role_policy.this[0].policy).Statement : s.Resource if startswith(s.Sid, "QueryEvents")]) == toset([
+      "arn:aws:dynamodb:eu-west-1:111122223333:table/ses-test-events",
+      "arn:aws:dynamodb:eu-west-1:111122223333:table/ses-test-events/index/recipient-index",
+    ])
+    error_message = "DynamoDB access is on the table and its recipient index only"
+  }
+  assert {
+    condition     = one([for s in jsondecode(aws_iam_role_policy.this[0].policy).Statement : s if s.Sid == "DecryptThroughServices"]).Action == ["kms:Decrypt"]
+    error_message = "KMS access is decrypt only"
+  }
+  assert {
+    condition     = one([for s in jsondecode(aws_iam_role_policy.this[0].policy).Statement : s.Resource if s.Sid == "WriteOwnLogs"]) == "arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/ses-test-status-api:log-stream:*"
+    error_message = "logs only to its own log group"
+  }
+  assert {
+    condition     = alltrue([for s in jsondecode(aws_iam_role_policy.this[0].policy).Statement : s.Resource != "*" if s.Sid != "UploadTraces"])
+    error_message = "no wildcard resource except the X-Ray upload actions"
+  }
+}
+
+run "rejects_bad_name_prefix" {
+  command = plan
+  variables {
+    name_prefix = "Bad_Prefix"
+  }
+  expect_failures = [var.name_prefix]
+}
+
+run "rejects_bad_table_name" {
+  command = plan
+  variables {
+    events_table_name = "x"
+  }
+  expect_failures = [var.events_table_name]
+}
+
+run "rejects_bad_table_arn" {
+  command = plan
+  variables {
+    events_table_arn = "arn:aws:s3:::bucket"
+  }
+  expect_failures = [var.events_table_arn]
+}
+
+run "rejects_bad_kms_key_arn" {
+  command = plan
+  variables {
+    kms_key_arn = "alias/events"
+  }
+  expect_failures = [var.kms_key_arn]
+}
+
+run "rejects_bad_layer_arn" {
+  command = plan
+  variables {
+    powertools_layer_arn = "powertools"
+  }
+  expect_failures = [var.powertools_layer_arn]
+}
+
+run "rejects_bad_reserved_concurrency" {
+  command = plan
+  variables {
+    reserved_concurrency = 0
+  }
+  expect_failures = [var.reserved_concurrency]
+}
+
+run "rejects_bad_throttling_rate" {
+  command = plan
+  variables {
+    throttling_rate_limit = 0
+  }
+  expect_failures = [var.throttling_rate_limit]
+}
+
+run "rejects_bad_log_retention" {
+  command = plan
+  variables {
+    log_retention_days = 10
+  }
+  expect_failures = [var.log_retention_days]
+}
+
+run "rejects_bad_log_level" {
+  command = plan
+  variables {
+    log_level = "TRACE"
+  }
+  expect_failures = [var.log_level]
+}
