@@ -20,7 +20,7 @@ resource "aws_lambda_function" "this" {
   handler                        = "sesmail.handlers.persister.handler"
   filename                       = var.lambda_zip_path
   source_code_hash               = filebase64sha256(var.lambda_zip_path)
-  layers                         = [var.powertools_layer_arn]
+  layers                         = var.powertools_layer_arn == null ? [] : [var.powertools_layer_arn]
   timeout                        = var.lambda_timeout_seconds
   memory_size                    = var.lambda_memory_mb
   reserved_concurrent_executions = var.reserved_concurrency

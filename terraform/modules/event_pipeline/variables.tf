@@ -46,10 +46,10 @@ variable "lambda_zip_path" {
 
 variable "powertools_layer_arn" {
   type        = string
-  description = "ARN of the AWS-published Powertools for AWS Lambda (Python) layer for python3.12 arm64 in this region."
+  description = "ARN of the AWS-published Powertools for AWS Lambda (Python) layer for python3.12 arm64 in this region. null only on an emulator that cannot resolve AWS's layers and never runs the function (envs/local)."
 
   validation {
-    condition     = can(regex("^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:layer:[A-Za-z0-9_-]+:[0-9]+$", var.powertools_layer_arn))
+    condition     = var.powertools_layer_arn == null || can(regex("^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:layer:[A-Za-z0-9_-]+:[0-9]+$", var.powertools_layer_arn))
     error_message = "powertools_layer_arn must be a versioned Lambda layer ARN (…:layer:NAME:VERSION)."
   }
 }
@@ -202,6 +202,13 @@ variable "service_name" {
 variable "deletion_protection_enabled" {
   type        = bool
   description = "DynamoDB deletion protection on the event table (keep true in production)."
+  default     = true
+  nullable    = false
+}
+
+variable "redrive_allow_policy_enabled" {
+  type        = bool
+  description = "Restrict the DLQ to this queue as its only source (redrive-allow policy). Only envs/local turns it off: moto 5.2 does not store RedriveAllowPolicy and the provider would wait forever."
   default     = true
   nullable    = false
 }

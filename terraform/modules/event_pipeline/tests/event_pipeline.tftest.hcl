@@ -150,7 +150,7 @@ run "queue_accepts_only_our_topic_and_redrives_to_the_dlq" {
     error_message = "DLQ keeps messages 14 days"
   }
   assert {
-    condition     = jsondecode(aws_sqs_queue_redrive_allow_policy.dlq.redrive_allow_policy) == { redrivePermission = "byQueue", sourceQueueArns = [aws_sqs_queue.this.arn] }
+    condition     = jsondecode(aws_sqs_queue_redrive_allow_policy.dlq[0].redrive_allow_policy) == { redrivePermission = "byQueue", sourceQueueArns = [aws_sqs_queue.this.arn] }
     error_message = "only the event queue may use the DLQ"
   }
   assert {
@@ -318,4 +318,17 @@ run "rejects_unsupported_log_retention" {
     log_retention_days = 45
   }
   expect_failures = [var.log_retention_days]
+}
+
+run "emulator_mode_drops_layer_and_redrive_allow_policy" {
+  command = plan
+  variables {
+    powertools_layer_arn         = null
+    redrive_allow_policy_enabled = false
+  }
+
+  assert {
+    condition     = length(aws_lambda_function.this.layers) == 0 && length(aws_sqs_queue_redrive_allow_policy.dlq) == 0
+    error_message = "local emulator mode: no layer, no redrive-allow policy"
+  }
 }

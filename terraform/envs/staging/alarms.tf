@@ -1,0 +1,47 @@
+# CloudWatch alarms and the SES "Sending Status Disabled" route, each naming its runbook.
+
+variable "daily_send_alarm_threshold" {
+  type        = number
+  description = "Alarm when SES sends this many messages in a day: ~80 % of the account's Max24HourSend (aws sesv2 get-account)."
+}
+
+variable "alarm_email_addresses" {
+  type        = list(string)
+  description = "On-call email addresses subscribed to the alarm topic."
+  default     = []
+  nullable    = false
+}
+
+variable "alarm_https_endpoints" {
+  type        = list(string)
+  description = "Paging webhooks (https://) subscribed to the alarm topic."
+  default     = []
+  nullable    = false
+}
+
+variable "runbook_base_url" {
+  type        = string
+  description = "Base of runbook links in alarm descriptions (repository path or URL of the rendered docs/runbooks)."
+  default     = "docs/runbooks"
+}
+
+module "alarms" {
+  source = "../../modules/alarms"
+
+  name_prefix             = local.name_prefix
+  account_id              = var.account_id
+  region                  = var.region
+  configuration_set_names = local.configuration_set_names
+  queue_name              = module.event_pipeline.queue_name
+  dlq_name                = module.event_pipeline.dlq_name
+  function_name           = module.event_pipeline.function_name
+  daily_send_threshold    = var.daily_send_alarm_threshold
+  alarm_email_addresses   = var.alarm_email_addresses
+  alarm_https_endpoints   = var.alarm_https_endpoints
+  runbook_base_url        = var.runbook_base_url
+}
+
+output "alarm_topic_arn" {
+  description = "Alarm topic ARN (subscribe on-call tooling here)."
+  value       = module.alarms.alarm_topic_arn
+}

@@ -1,0 +1,70 @@
+# SES event pipeline: SES -> SNS -> SQS (+ DLQ) -> persister Lambda -> DynamoDB, one CMK.
+# ses.tf wires each configuration set's SNS event destination to module.event_pipeline.sns_topic_arn.
+
+variable "powertools_layer_arn" {
+  type        = string
+  description = "AWS-published Powertools for AWS Lambda (Python) v3 layer for python3.12 arm64 in var.region (versioned ARN)."
+}
+
+variable "persister_zip_path" {
+  type        = string
+  description = "Persister deployment zip, relative to this directory; built by `make package`."
+  default     = "../../../build/lambda/persister.zip"
+}
+
+module "event_pipeline" {
+  source = "../../modules/event_pipeline"
+
+  name_prefix                 = local.name_prefix
+  account_id                  = var.account_id
+  region                      = var.region
+  configuration_set_names     = local.configuration_set_names
+  lambda_zip_path             = var.persister_zip_path
+  powertools_layer_arn        = var.powertools_layer_arn
+  deletion_protection_enabled = false
+}
+
+output "region" {
+  description = "Region of SES and the pipeline (runbooks export it as AWS_REGION)."
+  value       = var.region
+}
+
+output "sns_topic_arn" {
+  description = "SES event topic (SNS event destination of every configuration set)."
+  value       = module.event_pipeline.sns_topic_arn
+}
+
+output "queue_url" {
+  description = "Event queue URL."
+  value       = module.event_pipeline.queue_url
+}
+
+output "queue_arn" {
+  description = "Event queue ARN (destination of a DLQ redrive)."
+  value       = module.event_pipeline.queue_arn
+}
+
+output "dlq_url" {
+  description = "Dead-letter queue URL."
+  value       = module.event_pipeline.dlq_url
+}
+
+output "dlq_arn" {
+  description = "Dead-letter queue ARN (source of a redrive)."
+  value       = module.event_pipeline.dlq_arn
+}
+
+output "events_table_name" {
+  description = "DynamoDB event table (EVENTS_TABLE_NAME for scripts/mail_status.py and audit_suppression.py)."
+  value       = module.event_pipeline.table_name
+}
+
+output "persister_function_name" {
+  description = "Persister Lambda function name."
+  value       = module.event_pipeline.function_name
+}
+
+output "kms_key_arn" {
+  description = "Pipeline CMK ARN."
+  value       = module.event_pipeline.kms_key_arn
+}
