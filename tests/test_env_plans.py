@@ -49,6 +49,19 @@ def references(resource: dict[str, Any], argument: str) -> list[str]:
     return list(expression.get("references", []))
 
 
+def module_calls(plan: Any) -> list[dict[str, Any]]:
+    """Every ``module "..." {}`` call in the configuration, nested ones included."""
+    found: list[dict[str, Any]] = []
+
+    def walk(module: dict[str, Any]) -> None:
+        for call in module.get("module_calls", {}).values():
+            found.append(call)
+            walk(call["module"])
+
+    walk(plan["configuration"]["root_module"])
+    return found
+
+
 def test_every_topic_queue_log_group_and_function_env_uses_a_cmk(env_plan) -> None:  # type: ignore[no-untyped-def]
     # GIVEN the planned environment
     _, plan = env_plan
@@ -58,10 +71,16 @@ def test_every_topic_queue_log_group_and_function_env_uses_a_cmk(env_plan) -> No
         argument = ENCRYPTION_ARGUMENT.get(resource["type"])
         if argument is None:
             continue
-        # THEN its key argument references a customer managed key of the same module
-        assert "aws_kms_key.this.arn" in references(resource, argument), resource["address"]
+        # THEN its key argument references a customer managed key: its own module's, or one passed in
+        refs = references(resource, argument)
+        assert "aws_kms_key.this.arn" in refs or "var.kms_key_arn" in refs, resource["address"]
         checked += 1
     assert checked >= 6  # 2 topics, 2 queues, 1 log group, 1 function
+    # AND a key passed into a module is always another module's CMK, never a literal or AWS-managed key
+    for call in module_calls(plan):
+        expression = call.get("expressions", {}).get("kms_key_arn")
+        if expression is not None:
+            assert any(ref.endswith(".kms_key_arn") for ref in expression.get("references", [])), call
 
 
 def test_event_table_is_cmk_encrypted_with_pitr(env_plan) -> None:  # type: ignore[no-untyped-def]
