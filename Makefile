@@ -46,21 +46,28 @@ help: ## List the targets with one line each
 setup: $(VENV)/.installed ## Create .venv and install the hashed, pinned dependencies (idempotent)
 
 # Two stamps: the Python venv alone is enough for package/demo; .installed adds checkov (lint).
-$(VENV)/.python-installed: requirements/dev.txt
+# pip only bootstraps uv (hash-checked); uv then installs the hashed locks in seconds.
+# uv reads UV_INDEX_URL / UV_EXTRA_INDEX_URL (not pip.conf) if you use a private package index.
+UV := $(BIN)/uv
+UV_INSTALL = $(UV) pip install --quiet --require-hashes --no-deps
+
+$(VENV)/.python-installed: requirements/dev.txt requirements/bootstrap.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "error: Python >= 3.11 is required (set PYTHON=...), found " + sys.version.split()[0])'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -qq --disable-pip-version-check --require-hashes --no-deps -r requirements/dev.txt
+	$(BIN)/python -m pip install -qq --disable-pip-version-check --require-hashes --no-deps -r requirements/bootstrap.txt
+	$(UV_INSTALL) --python $(BIN)/python -r requirements/dev.txt
 	@$(BIN)/python -c 'import site, pathlib; pathlib.Path(site.getsitepackages()[0], "sesmail-src.pth").write_text("$(CURDIR)/lambda_src\n")'
 	@touch $@
 
 $(VENV)/.installed: $(VENV)/.python-installed requirements/checkov.txt
 	@test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
-	$(CHECKOV_VENV)/bin/python -m pip install -qq --disable-pip-version-check --require-hashes --no-deps -r requirements/checkov.txt
+	$(UV_INSTALL) --python $(CHECKOV_VENV)/bin/python -r requirements/checkov.txt
 	@touch $@
 
-lock: ## Re-resolve requirements/*.in into hashed locks (needs uv and the package index)
-	uv pip compile requirements/dev.in --generate-hashes --python-version 3.11 -o requirements/dev.txt
-	uv pip compile requirements/checkov.in --generate-hashes --python-version 3.11 -o requirements/checkov.txt
+lock: $(VENV)/.python-installed ## Re-resolve requirements/*.in into hashed locks (needs the package index)
+	$(UV) pip compile requirements/bootstrap.in --generate-hashes --python-version 3.11 -o requirements/bootstrap.txt
+	$(UV) pip compile requirements/dev.in --generate-hashes --python-version 3.11 -o requirements/dev.txt
+	$(UV) pip compile requirements/checkov.in --generate-hashes --python-version 3.11 -o requirements/checkov.txt
 
 fmt: setup ## Format Python (ruff) and Terraform (terraform fmt)
 	$(BIN)/ruff format lambda_src scripts tests $(wildcard bench)

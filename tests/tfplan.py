@@ -36,6 +36,7 @@ def module_resources(root_module: dict[str, Any]) -> list[dict[str, Any]]:
 POLICY_ATTRIBUTES: dict[str, tuple[str, ...]] = {
     "aws_kms_key": ("policy",),
     "aws_sns_topic_policy": ("policy",),
+    "aws_sqs_queue": ("policy",),
     "aws_sqs_queue_policy": ("policy",),
     "aws_iam_role": ("assume_role_policy",),
     "aws_iam_role_policy": ("policy",),

@@ -131,7 +131,7 @@ run "queue_accepts_only_our_topic_and_redrives_to_the_dlq" {
   command = plan
 
   assert {
-    condition = jsondecode(aws_sqs_queue_policy.this.policy).Statement[0] == {
+    condition = jsondecode(aws_sqs_queue.this.policy).Statement[0] == {
       Sid       = "OurTopicDelivers"
       Effect    = "Allow"
       Principal = { Service = "sns.amazonaws.com" }
