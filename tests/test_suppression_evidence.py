@@ -55,6 +55,49 @@ def test_newest_bounce_or_complaint_wins_and_other_events_are_ignored(dynamodb: 
     assert evidence.event_at == datetime(2026, 10, 5, 9, 30, 0, 123000, tzinfo=UTC)
 
 
+def put_suppression_bounce(dynamodb: Any, table: str, recipient: str, event_at: str, message_id: str) -> None:
+    put_event(
+        dynamodb,
+        table,
+        recipient=recipient,
+        event_at=event_at,
+        event_type="Bounce",
+        message_id=message_id,
+        bounce_type="Permanent",
+        bounce_subtype="OnAccountSuppressionList",
+    )
+
+
+def test_cause_of_the_listing_wins_over_later_suppression_bounces(dynamodb: Any) -> None:
+    # GIVEN a complaint that got the address listed, then two sends SES refused because it is listed
+    table = create_event_table(dynamodb)
+    put_event(
+        dynamodb,
+        table,
+        recipient="ann@example.com",
+        event_at="2026-10-01T08:00:00.000Z",
+        event_type="Complaint",
+        message_id="m-complaint",
+        complaint_feedback_type="abuse",
+    )
+    put_suppression_bounce(dynamodb, table, "ann@example.com", "2026-10-02T08:00:00.000Z", "m-s1")
+    put_suppression_bounce(dynamodb, table, "ann@example.com", "2026-10-03T08:00:00.000Z", "m-s2")
+    # WHEN the evidence is looked up
+    evidence = latest_bounce_or_complaint(dynamodb, table, "ann@example.com")
+    # THEN it is the complaint (the cause), not the newer suppression bounces (the consequence)
+    assert evidence is not None
+    assert (evidence.event_type, evidence.message_id) == ("Complaint", "m-complaint")
+
+
+def test_only_suppression_bounces_stored_gives_the_newest_of_them(dynamodb: Any) -> None:
+    table = create_event_table(dynamodb)
+    put_suppression_bounce(dynamodb, table, "old@example.com", "2026-10-02T08:00:00.000Z", "m-s1")
+    put_suppression_bounce(dynamodb, table, "old@example.com", "2026-10-03T08:00:00.000Z", "m-s2")
+    evidence = latest_bounce_or_complaint(dynamodb, table, "old@example.com")
+    assert evidence is not None
+    assert (evidence.bounce_subtype, evidence.message_id) == ("OnAccountSuppressionList", "m-s2")
+
+
 def test_bounce_attributes_are_read_from_the_index(dynamodb: Any) -> None:
     table = create_event_table(dynamodb)
     put_hard_bounce(dynamodb, table, "bob@example.com", "2026-11-01T10:00:00.000Z", "m-1")

@@ -20,6 +20,9 @@ if TYPE_CHECKING:
 # newest events are almost always the bounce or complaint itself; small pages keep read units low.
 QUERY_PAGE_SIZE: Final = 25
 EVIDENCE_EVENT_TYPES: Final = ("Bounce", "Complaint")
+# Bounces SES generates *because* the address is already listed: a consequence of the listing, not
+# its cause. They are evidence only when nothing older explains the listing (e.g. past retention).
+CONSEQUENCE_BOUNCE_SUBTYPES: Final = frozenset({"OnAccountSuppressionList"})
 
 
 def dynamodb_client(region: str | None = None) -> DynamoDBClient:
@@ -54,7 +57,8 @@ def evidence_from_item(item: Mapping[str, Any]) -> Evidence:
 def latest_bounce_or_complaint(
     client: DynamoDBClient, table_name: str, address: str, *, limiter: RateLimiter | None = None
 ) -> Evidence | None:
-    """Query the recipient index newest first and return the first Bounce or Complaint, if any.
+    """Query the recipient index newest first and return the newest Bounce or Complaint that explains
+    the listing; suppression-list bounces (the listing's consequence) only when nothing else is stored.
 
     Raises ``AwsCallError`` (after retries on throttling) or ``AwsSetupError``.
     """
@@ -77,6 +81,10 @@ def latest_bounce_or_complaint(
         ScanIndexForward=False,
         Limit=QUERY_PAGE_SIZE,
     )
+    consequence: Evidence | None = None
     for item in items:
-        return evidence_from_item(item)
-    return None
+        evidence = evidence_from_item(item)
+        if evidence.bounce_subtype not in CONSEQUENCE_BOUNCE_SUBTYPES:
+            return evidence
+        consequence = consequence or evidence
+    return consequence
