@@ -106,10 +106,10 @@ demo: $(VENV)/.python-installed package ## The whole flow on an emulated AWS, no
 	$(BIN)/python scripts/demo.py $(DEMO_ARGS)
 
 plan: setup package ## terraform plan ENV=local|staging|production (real backend; saves build/plans/ENV.tfplan)
-	@test -f "$(TFVARS)" || { echo "error: $(TFVARS) is missing: copy $(ENV_DIR)/terraform.tfvars.example and fill it in" >&2; exit 2; }
+	@test -f "$(TFVARS)" || [ "$(ENV)" = local ] || { echo "error: $(TFVARS) is missing: copy $(ENV_DIR)/terraform.tfvars.example and fill it in" >&2; exit 2; }
 	@mkdir -p build/plans
 	terraform -chdir=$(ENV_DIR) init -input=false $(if $(filter local,$(ENV)),,-backend-config=$(abspath $(BACKEND_CONFIG)))
-	terraform -chdir=$(ENV_DIR) plan -input=false -var-file=$(abspath $(TFVARS)) -out=$(PLAN_FILE)
+	terraform -chdir=$(ENV_DIR) plan -input=false $(if $(wildcard $(TFVARS)),-var-file=$(abspath $(TFVARS))) -out=$(PLAN_FILE)
 
 apply: ## terraform apply ENV=... of the plan saved by `make plan ENV=...` (nothing else)
 	@test -f "$(PLAN_FILE)" || { echo "error: no saved plan for $(ENV): run 'make plan ENV=$(ENV)' first and review it" >&2; exit 2; }
