@@ -39,7 +39,10 @@ def put_event(
     dynamodb.put_item(TableName=table, Item={key: {"S": value} for key, value in item.items()})
 
 
-def put_hard_bounce(dynamodb: Any, table: str, recipient: str, event_at: str, message_id: str) -> None:
+def put_bounce(
+    dynamodb: Any, table: str, recipient: str, event_at: str, message_id: str, subtype: str, **details: str
+) -> None:
+    """A stored Permanent bounce of ``subtype``."""
     put_event(
         dynamodb,
         table,
@@ -48,7 +51,24 @@ def put_hard_bounce(dynamodb: Any, table: str, recipient: str, event_at: str, me
         event_type="Bounce",
         message_id=message_id,
         bounce_type="Permanent",
-        bounce_subtype="General",
+        bounce_subtype=subtype,
+        **details,
+    )
+
+
+def put_hard_bounce(dynamodb: Any, table: str, recipient: str, event_at: str, message_id: str) -> None:
+    put_bounce(
+        dynamodb,
+        table,
+        recipient,
+        event_at,
+        message_id,
+        "General",
         status_code="5.1.1",
         diagnostic_code="smtp; 550 5.1.1 user unknown",
     )
+
+
+def put_suppression_bounce(dynamodb: Any, table: str, recipient: str, event_at: str, message_id: str) -> None:
+    """The bounce SES records for a send to an address already on the account suppression list."""
+    put_bounce(dynamodb, table, recipient, event_at, message_id, "OnAccountSuppressionList")

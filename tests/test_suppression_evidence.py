@@ -15,7 +15,7 @@ from moto import mock_aws
 from sesmail.events import parse_ses_record
 from sesmail.store import to_item
 from sesmail.suppression_evidence import QUERY_PAGE_SIZE, latest_bounce_or_complaint
-from suppression_fixtures import create_event_table, put_event, put_hard_bounce
+from suppression_fixtures import create_event_table, put_event, put_hard_bounce, put_suppression_bounce
 
 
 @pytest.fixture
@@ -53,19 +53,6 @@ def test_newest_bounce_or_complaint_wins_and_other_events_are_ignored(dynamodb: 
     assert evidence.complaint_feedback_type == "abuse"
     assert evidence.message_id == "m-complaint"
     assert evidence.event_at == datetime(2026, 10, 5, 9, 30, 0, 123000, tzinfo=UTC)
-
-
-def put_suppression_bounce(dynamodb: Any, table: str, recipient: str, event_at: str, message_id: str) -> None:
-    put_event(
-        dynamodb,
-        table,
-        recipient=recipient,
-        event_at=event_at,
-        event_type="Bounce",
-        message_id=message_id,
-        bounce_type="Permanent",
-        bounce_subtype="OnAccountSuppressionList",
-    )
 
 
 def test_cause_of_the_listing_wins_over_later_suppression_bounces(dynamodb: Any) -> None:
