@@ -79,7 +79,7 @@ lint: lint-python lint-terraform ## ruff, mypy --strict, terraform fmt/validate,
 lint-python: setup
 	$(BIN)/ruff check lambda_src scripts tests $(wildcard bench)
 	$(BIN)/ruff format --check lambda_src scripts tests $(wildcard bench)
-	$(BIN)/mypy --strict lambda_src/sesmail scripts
+	$(BIN)/mypy --strict lambda_src/sesmail lambda_src/sesmail_local scripts
 
 lint-terraform: validate checkov
 	terraform fmt -check -recursive -diff terraform

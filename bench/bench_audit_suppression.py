@@ -32,8 +32,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import audit_suppression as cli  # noqa: E402
-from sesmail.suppression import Evidence  # noqa: E402
-from sesmail.suppression_api import AwsClients  # noqa: E402
+from sesmail.suppression.api import AwsClients  # noqa: E402
+from sesmail.suppression.domain import Evidence  # noqa: E402
 
 NOW = datetime(2026, 11, 28, tzinfo=UTC)
 PAGE_SIZE = 1000

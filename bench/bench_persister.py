@@ -132,10 +132,10 @@ def main() -> int:
     args = parser.parse_args()
 
     os.environ.update(ENV)
-    from sesmail.events import parse_sqs_body  # noqa: PLC0415
+    from sesmail.events.parse import parse_sqs_body  # noqa: PLC0415
+    from sesmail.events.persist import persist_batch  # noqa: PLC0415
+    from sesmail.events.store import EventStore  # noqa: PLC0415
     from sesmail.handlers import persister  # noqa: PLC0415 - after the environment is set
-    from sesmail.persist import persist_batch  # noqa: PLC0415
-    from sesmail.store import EventStore  # noqa: PLC0415
 
     bodies = make_bodies(args.events)
     batches = [

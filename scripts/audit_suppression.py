@@ -29,9 +29,19 @@ from functools import partial
 from pathlib import Path
 from typing import IO, Any, Final, TextIO
 
-from sesmail.aws_calls import AwsCallError, AwsSetupError, RateLimiter, setup_error_message
+from sesmail.aws.calls import AwsCallError, AwsSetupError, RateLimiter, setup_error_message
 from sesmail.privacy import mask_email
-from sesmail.suppression import (
+from sesmail.suppression.api import (
+    MAX_IMPORT_DELETES,
+    MAX_PAGE_SIZE,
+    AwsClients,
+    S3Location,
+    SuppressionListApi,
+    aws_clients,
+    caller_identity,
+    put_object,
+)
+from sesmail.suppression.domain import (
     DEFAULT_STALE_DAYS,
     RECOMMENDATIONS,
     AuditedEntry,
@@ -46,18 +56,8 @@ from sesmail.suppression import (
     parse_time,
     validate_address,
 )
-from sesmail.suppression_api import (
-    MAX_IMPORT_DELETES,
-    MAX_PAGE_SIZE,
-    AwsClients,
-    S3Location,
-    SuppressionListApi,
-    aws_clients,
-    caller_identity,
-    put_object,
-)
-from sesmail.suppression_evidence import dynamodb_client, latest_bounce_or_complaint
-from sesmail.suppression_report import FORMATS, ReportMeta, ReportSpool, atomic_text_file, write_summary_table
+from sesmail.suppression.evidence import dynamodb_client, latest_bounce_or_complaint
+from sesmail.suppression.report import FORMATS, ReportMeta, ReportSpool, atomic_text_file, write_summary_table
 
 EXIT_OK: Final = 0
 EXIT_API_FAILURE: Final = 1

@@ -2,7 +2,7 @@
 
 Steps: start a moto server on 127.0.0.1 -> `terraform apply` terraform/envs/local against it (event
 pipeline, table, alarms) -> start the local SESv2 stand-in wired to the pipeline's SNS topic -> send a
-seeded scenario through sesmail.sender (the service code path) -> run the persister handler over the
+seeded scenario through sesmail.sending.sender (the service code path) -> run the persister handler over the
 SQS queue until it is drained -> show the summary (cross-checked against a direct table scan, the
 stand-in's own count and the scenario's prediction), three message timelines, a bounced recipient's
 history, the suppression audit and a dry-run removal, by running the operator CLIs exactly as a user
@@ -39,8 +39,13 @@ from typing import Any, Final
 
 import boto3
 
-from sesmail.local.moto_server import MotoServer, MotoServerError
-from sesmail.local.scenario import (
+from sesmail.events.lookup import message_status
+from sesmail.events.status import MessageStatus
+from sesmail.events.store import EventStore
+from sesmail.events.store import create_client as dynamodb_client
+from sesmail.sending.sender import SesSender
+from sesmail_local.moto_server import MotoServer, MotoServerError
+from sesmail_local.scenario import (
     DEFAULT_COUNT,
     DEFAULT_SEED,
     SentMail,
@@ -48,9 +53,9 @@ from sesmail.local.scenario import (
     plan_scenario,
     send_scenario,
 )
-from sesmail.local.ses_standin import SesStandIn, SnsPublisher
-from sesmail.local.simulator import SIMULATOR_DOMAIN
-from sesmail.local.verify import (
+from sesmail_local.ses_standin import SesStandIn, SnsPublisher
+from sesmail_local.simulator import SIMULATOR_DOMAIN
+from sesmail_local.verify import (
     SUMMARY_KEYS,
     disagreements,
     final_status_counts,
@@ -58,11 +63,6 @@ from sesmail.local.verify import (
     published_counts,
     scan_counts,
 )
-from sesmail.lookup import message_status
-from sesmail.sender import SesSender
-from sesmail.status import MessageStatus
-from sesmail.store import EventStore
-from sesmail.store import create_client as dynamodb_client
 
 ROOT: Final = Path(__file__).resolve().parents[1]
 ENV_DIR: Final = ROOT / "terraform" / "envs" / "local"
@@ -251,7 +251,7 @@ class Persister:
         self.marker = workdir / "traffic-done"
         for stale in (self.report_path, self.marker):
             stale.unlink(missing_ok=True)
-        command = ["-m", "sesmail.local.lambda_runner", "--queue-url", outputs["queue_url"]]
+        command = ["-m", "sesmail_local.lambda_runner", "--queue-url", outputs["queue_url"]]
         command += ["--batch-size", str(batch_size), "--report", str(self.report_path)]
         command += ["--traffic-done-file", str(self.marker)]
         print(f"   python {shlex.join(command)}")
@@ -503,7 +503,7 @@ def run_demo(run: Run) -> None:
         with run.step("3/6 Local SESv2 stand-in (not SES: docs/local.md) publishing to the pipeline's topic"):
             demo.start_standin()
         with run.step(
-            f"4/6 Send {args.count} mails (seed {args.seed}) through sesmail.sender; the persister polls"
+            f"4/6 Send {args.count} mails (seed {args.seed}) through sesmail.sending; the persister polls"
         ):
             demo.send()
         with run.step("5/6 Persister Lambda (local runner, handler in-process) until the queue is drained"):

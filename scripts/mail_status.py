@@ -29,7 +29,7 @@ from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any, Final
 
-from sesmail.lookup import (
+from sesmail.events.lookup import (
     DEFAULT_HISTORY_LIMIT,
     EventReader,
     LookupInputError,
@@ -38,7 +38,7 @@ from sesmail.lookup import (
     parse_since,
     recipient_history,
 )
-from sesmail.status import MessageStatus, describe, event_status
+from sesmail.events.status import MessageStatus, describe, event_status
 
 EXIT_FOUND: Final = 0
 EXIT_AWS_ERROR: Final = 1
@@ -167,7 +167,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("error: no table: pass --table NAME or set EVENTS_TABLE_NAME", file=sys.stderr)
         return EXIT_USAGE
 
-    from sesmail.store import EventStore, StoreError, create_client  # noqa: PLC0415 - keeps --help fast
+    from sesmail.events.store import EventStore, StoreError, create_client  # noqa: PLC0415 - keeps --help fast
 
     try:
         code, text = run(args, EventStore(create_client(args.region), table))

@@ -28,9 +28,9 @@ from typing import IO, TYPE_CHECKING, Any, Final, NoReturn
 
 import yaml
 
-from sesmail import warmup_aws
-from sesmail.aws_calls import AwsCallError, AwsSetupError
-from sesmail.warmup import (
+from sesmail.aws.calls import AwsCallError, AwsSetupError
+from sesmail.warmup import aws as warmup_aws
+from sesmail.warmup.schedule import (
     ENVS,
     GROWTHS,
     Action,

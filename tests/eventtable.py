@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sesmail import schema
+from sesmail.events import schema
 
 
 def create_events_table(client: Any, table_name: str) -> None:

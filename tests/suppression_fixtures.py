@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from eventtable import create_events_table
-from sesmail import schema
+from sesmail.events import schema
 
 
 def create_event_table(dynamodb: Any, name: str = "ses-events") -> str:
-    """The event table with its recipient index, built from ``sesmail.schema`` (shared test helper)."""
+    """The event table with its recipient index, built from ``sesmail.events.schema`` (shared test helper)."""
     create_events_table(dynamodb, name)
     return name
 
@@ -24,7 +24,7 @@ def put_event(
     message_id: str = "0100018c-aaaa-bbbb-cccc-000000000001-000000",
     **attributes: str,
 ) -> None:
-    """One stored event in the layout documented in ``sesmail.schema`` (only string attributes)."""
+    """One stored event in the layout documented in ``sesmail.events.schema`` (only string attributes)."""
     recipient = recipient.lower()
     item = {
         schema.TABLE_PARTITION_KEY: f"{schema.MESSAGE_KEY_PREFIX}{message_id}",

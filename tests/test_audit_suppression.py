@@ -23,8 +23,8 @@ from moto import mock_aws
 
 import audit_suppression as cli
 from fake_clock import FakeClock
-from sesmail.aws_calls import client_config
-from sesmail.suppression_api import AwsClients
+from sesmail.aws.calls import client_config
+from sesmail.suppression.api import AwsClients
 from suppression_fixtures import create_event_table, put_event, put_hard_bounce
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -19,7 +19,7 @@ from botocore.exceptions import (
 from botocore.stub import Stubber
 
 from fake_clock import FakeClock
-from sesmail.aws_calls import (
+from sesmail.aws.calls import (
     THROTTLING_ERROR_CODES,
     AwsCallError,
     AwsSetupError,

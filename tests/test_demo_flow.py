@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from sesmail.local.scenario import expected_event_counts, plan_scenario
+from sesmail_local.scenario import expected_event_counts, plan_scenario
 
 pytestmark = [pytest.mark.integration, pytest.mark.terraform]
 

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from sesevents import SES_FIXTURES, body_in_shape, load_ses, raw_body, sns_envelope
-from sesmail.events import normalise_address, parse_sqs_body
-from sesmail.models import IDENTITY_NOTIFICATION, KNOWN_EVENT_TYPES, MalformedEventError
+from sesmail.events.models import IDENTITY_NOTIFICATION, KNOWN_EVENT_TYPES, MalformedEventError
+from sesmail.events.parse import normalise_address, parse_sqs_body
 
 SHAPES = ("raw", "sns_envelope")
 

@@ -172,14 +172,16 @@ def test_zip_excludes_bytecode_and_is_normalised(tmp_path: Path) -> None:
 
 
 def test_zip_leaves_out_local_tooling(tmp_path: Path) -> None:
-    # GIVEN the real package, whose sesmail/local/ holds the demo's emulators
+    # GIVEN the real tree, where the demo's emulators live in sesmail_local/, beside the runtime package
     result = run(".venv/bin/python", "scripts/dev/package_lambdas.py", "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
-    # THEN the Lambda zip has the shared code but nothing of sesmail/local
+    # THEN the Lambda zip has the runtime package and nothing of the emulator package
     with zipfile.ZipFile(tmp_path / "persister.zip") as archive:
         names = archive.namelist()
     assert "sesmail/handlers/persister.py" in names
-    assert not [name for name in names if name.startswith("sesmail/local/")]
+    assert "sesmail/events/store.py" in names
+    assert all(name.startswith("sesmail/") for name in names), names
+    assert not [name for name in names if "local" in name.split("/")[0]]
 
 
 # --- CI ---

@@ -11,7 +11,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from sesmail.local.lambda_runner import FakeLambdaContext, LambdaRunner, failed_ids, main
+from sesmail_local.lambda_runner import FakeLambdaContext, LambdaRunner, failed_ids, main
 
 
 @pytest.fixture

@@ -21,8 +21,8 @@ import pytest
 
 from conftest import FAKE_AWS_ENV
 from policy_rules import policy_documents, wildcard_violations
-from sesmail import schema
-from sesmail.local.moto_server import MotoServer
+from sesmail.events import schema
+from sesmail_local.moto_server import MotoServer
 from tfplan import module_resources
 
 pytestmark = [pytest.mark.integration, pytest.mark.terraform]

@@ -1,4 +1,4 @@
-"""scripts/mail_status.py and sesmail.lookup against moto, one test per exit code."""
+"""scripts/mail_status.py and sesmail.events.lookup against moto, one test per exit code."""
 
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ from moto import mock_aws
 import mail_status
 from eventtable import create_events_table
 from sesevents import SES_FIXTURES, load_ses, raw_body
-from sesmail.events import parse_sqs_body
-from sesmail.lookup import LookupInputError, message_status, recipient_history
-from sesmail.store import EventStore
+from sesmail.events.lookup import LookupInputError, message_status, recipient_history
+from sesmail.events.parse import parse_sqs_body
+from sesmail.events.store import EventStore
 
 ROOT = Path(__file__).resolve().parents[1]
 TABLE = "ses-events-cli-test"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from sesmail.local.moto_server import MotoServer, MotoServerError, free_port
+from sesmail_local.moto_server import MotoServer, MotoServerError, free_port
 
 
 def test_free_port_is_bindable_on_loopback() -> None:

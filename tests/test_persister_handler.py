@@ -123,7 +123,7 @@ def test_dynamodb_failure_reports_every_record(persister: tuple[ModuleType, Any]
 def test_missing_table_name_fails_at_init(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("EVENTS_TABLE_NAME", raising=False)
     import sesmail.handlers.persister as module
-    from sesmail.settings import SettingsError
+    from sesmail.handlers.settings import SettingsError
 
     with pytest.raises(SettingsError, match="EVENTS_TABLE_NAME"):
         importlib.reload(module)
@@ -132,7 +132,7 @@ def test_missing_table_name_fails_at_init(monkeypatch: pytest.MonkeyPatch) -> No
 def test_logs_mask_email_addresses() -> None:
     from aws_lambda_powertools import Logger
 
-    from sesmail.observability import MaskingFormatter
+    from sesmail.handlers.observability import MaskingFormatter
 
     # GIVEN a Powertools logger with the masking formatter
     stream = io.StringIO()

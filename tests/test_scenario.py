@@ -8,17 +8,17 @@ from typing import Any
 import boto3
 import pytest
 
-from sesmail.local.scenario import (
+from sesmail.sending.sender import SesSender
+from sesmail_local.scenario import (
     DEFAULT_COUNT,
     expected_event_counts,
     plan_scenario,
     scenario_email,
     send_scenario,
 )
-from sesmail.local.ses_standin import SesStandIn
-from sesmail.local.simulator import SIMULATOR_DOMAIN
-from sesmail.local.verify import published_counts
-from sesmail.sender import SesSender
+from sesmail_local.ses_standin import SesStandIn
+from sesmail_local.simulator import SIMULATOR_DOMAIN
+from sesmail_local.verify import published_counts
 
 
 def test_same_seed_same_mails_other_seed_other_mails() -> None:

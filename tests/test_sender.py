@@ -10,7 +10,7 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from sesmail.sender import Email, SendError, SesSender, build_send_request
+from sesmail.sending.sender import Email, SendError, SesSender, build_send_request
 
 EMAIL = Email(
     from_address="Shop <orders@mail.example.com>",
@@ -47,7 +47,7 @@ def test_send_uses_the_configuration_set_and_tags_and_returns_the_message_id(
         "ConfigurationSetName": "transactional",
         "EmailTags": [{"Name": "campaign", "Value": "receipt"}, {"Name": "service", "Value": "shop"}],
     }
-    with Stubber(client) as stub, caplog.at_level(logging.INFO, logger="sesmail.sender"):
+    with Stubber(client) as stub, caplog.at_level(logging.INFO, logger="sesmail.sending.sender"):
         stub.add_response("send_email", {"MessageId": MESSAGE_ID}, expected)
         # WHEN the service sends
         message_id = SesSender("transactional", client).send(EMAIL)

@@ -13,8 +13,8 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from sesmail.local.ses_standin import SesStandIn
-from sesmail.local.simulator import SUPPRESSION_DIAGNOSTIC, SuppressionReason
+from sesmail_local.ses_standin import SesStandIn
+from sesmail_local.simulator import SUPPRESSION_DIAGNOSTIC, SuppressionReason
 
 pytestmark = pytest.mark.integration
 
@@ -358,7 +358,7 @@ def test_a_failing_publisher_does_not_fail_the_send(capsys: pytest.CaptureFixtur
 
 
 def test_port_in_use_is_a_one_line_error(standin: SesStandIn, capsys: pytest.CaptureFixture[str]) -> None:
-    from sesmail.local import ses_standin
+    from sesmail_local import ses_standin
 
     port = standin.endpoint_url.rsplit(":", 1)[1]
     code = ses_standin.main(
@@ -372,7 +372,7 @@ def test_port_in_use_is_a_one_line_error(standin: SesStandIn, capsys: pytest.Cap
 def test_sns_publisher_delivers_every_record_as_the_sns_message() -> None:
     from moto import mock_aws
 
-    from sesmail.local.ses_standin import SnsPublisher
+    from sesmail_local.ses_standin import SnsPublisher
 
     with mock_aws():
         # GIVEN a topic with a raw-delivery SQS subscription

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from sesmail.handlers.settings import PersisterSettings, SettingsError, load_settings
 from sesmail.privacy import mask_email, mask_emails_in_text
-from sesmail.settings import PersisterSettings, SettingsError, load_settings
 
 
 def test_defaults() -> None:

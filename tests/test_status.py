@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sesevents import SES_FIXTURES, load_ses, raw_body
-from sesmail.events import parse_sqs_body
-from sesmail.models import RecipientEvent
-from sesmail.status import STATUS_PRECEDENCE, event_status, fold_message, fold_recipient
+from sesmail.events.models import RecipientEvent
+from sesmail.events.parse import parse_sqs_body
+from sesmail.events.status import STATUS_PRECEDENCE, event_status, fold_message, fold_recipient
 
 MESSAGE = "0102019062a1b2c3-test-000000"
 

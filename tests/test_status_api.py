@@ -14,8 +14,8 @@ from moto import mock_aws
 
 from eventtable import create_events_table
 from sesevents import FakeLambdaContext, load_ses, raw_body
-from sesmail.events import parse_sqs_body
-from sesmail.store import EventStore
+from sesmail.events.parse import parse_sqs_body
+from sesmail.events.store import EventStore
 
 TABLE = "ses-events-api-test"
 BOUNCED = load_ses("bounce_permanent_multi")["mail"]["messageId"]

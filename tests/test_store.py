@@ -12,10 +12,10 @@ from moto import mock_aws
 
 from eventtable import create_events_table, scan_all
 from sesevents import load_ses, raw_body
-from sesmail import schema
-from sesmail.events import parse_sqs_body
-from sesmail.models import RecipientEvent
-from sesmail.store import BATCH_WRITE_LIMIT, EventStore, event_key, from_item, to_item
+from sesmail.events import schema
+from sesmail.events.models import RecipientEvent
+from sesmail.events.parse import parse_sqs_body
+from sesmail.events.store import BATCH_WRITE_LIMIT, EventStore, event_key, from_item, to_item
 
 TABLE = "ses-events-test"
 RETENTION = 90 * 86_400

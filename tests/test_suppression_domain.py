@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from sesmail.suppression import (
+from sesmail.suppression.domain import (
     AGE_BUCKETS,
     AuditSummary,
     Evidence,

@@ -12,9 +12,9 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from sesmail.events import parse_ses_record
-from sesmail.store import to_item
-from sesmail.suppression_evidence import QUERY_PAGE_SIZE, latest_bounce_or_complaint
+from sesmail.events.parse import parse_ses_record
+from sesmail.events.store import to_item
+from sesmail.suppression.evidence import QUERY_PAGE_SIZE, latest_bounce_or_complaint
 from suppression_fixtures import create_event_table, put_event, put_hard_bounce, put_suppression_bounce
 
 

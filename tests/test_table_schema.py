@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from sesmail import schema
+from sesmail.events import schema
 from tfplan import resources_of_type
 
 pytestmark = pytest.mark.terraform

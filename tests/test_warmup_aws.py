@@ -14,9 +14,10 @@ from botocore.stub import Stubber
 from moto import mock_aws
 
 from fake_clock import FakeClock
-from sesmail import warmup_aws, warmup_cap
-from sesmail.aws_calls import AwsCallError, AwsSetupError, RateLimiter
-from sesmail.warmup import Action, CapRecord, WarmupInputError
+from sesmail.aws.calls import AwsCallError, AwsSetupError, RateLimiter
+from sesmail.warmup import aws as warmup_aws
+from sesmail.warmup import cap as warmup_cap
+from sesmail.warmup.schedule import Action, CapRecord, WarmupInputError
 
 NOW = dt.datetime(2026, 12, 5, 9, 0, tzinfo=dt.UTC)
 PARAMETER = "/ses/production/warmup/mail.example.com/daily_cap"

@@ -23,10 +23,10 @@ from moto import mock_aws
 import warmup as cli
 from eventtable import create_events_table
 from sesevents import load_ses
-from sesmail import warmup_aws
-from sesmail.aws_calls import RateLimiter
-from sesmail.events import parse_ses_record
-from sesmail.store import to_item
+from sesmail.aws.calls import RateLimiter
+from sesmail.events.parse import parse_ses_record
+from sesmail.events.store import to_item
+from sesmail.warmup import aws as warmup_aws
 
 ROOT = Path(__file__).resolve().parents[1]
 NOW = dt.datetime(2026, 12, 5, 9, 0, tzinfo=dt.UTC)

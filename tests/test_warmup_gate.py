@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sesmail.warmup import (
+from sesmail.warmup.schedule import (
     Action,
     CapRecord,
     GateThresholds,

@@ -32,8 +32,6 @@ LAMBDAS: dict[str, str] = {
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 EXCLUDED_DIRS = {"__pycache__", ".mypy_cache", ".pytest_cache"}
-# Subpackages that are local tooling (make demo, integration tests), never Lambda code.
-LOCAL_ONLY_SUBPACKAGES = {"local"}
 INCLUDED_SUFFIXES = {".py", ".json", ".typed"}
 
 
@@ -41,8 +39,7 @@ def source_files(package_dir: Path) -> list[Path]:
     files = []
     for path in package_dir.rglob("*"):
         parts = path.relative_to(package_dir).parts
-        local_only = len(parts) > 1 and parts[0] in LOCAL_ONLY_SUBPACKAGES
-        if local_only or any(part in EXCLUDED_DIRS for part in parts):
+        if any(part in EXCLUDED_DIRS for part in parts):
             continue
         if path.is_file() and path.suffix in INCLUDED_SUFFIXES:
             files.append(path)

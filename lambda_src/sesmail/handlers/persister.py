@@ -1,6 +1,6 @@
 """Persister Lambda: SQS batch of SES events -> DynamoDB event table, with partial batch failures.
 
-Handler setting ``sesmail.handlers.persister.handler``. Environment: see ``sesmail.settings``; a bad
+Handler setting ``sesmail.handlers.persister.handler``. Environment: see ``sesmail.handlers.settings``; a bad
 value fails the init phase with one clear message rather than every invocation later.
 
 EMF metrics (namespace ``POWERTOOLS_METRICS_NAMESPACE``, dimension ``service``), one document per
@@ -18,11 +18,11 @@ from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from sesmail.models import KNOWN_EVENT_TYPES
-from sesmail.observability import MaskingFormatter
-from sesmail.persist import persist_batch
-from sesmail.settings import load_settings
-from sesmail.store import EventStore, create_client
+from sesmail.events.models import KNOWN_EVENT_TYPES
+from sesmail.events.persist import persist_batch
+from sesmail.events.store import EventStore, create_client
+from sesmail.handlers.observability import MaskingFormatter
+from sesmail.handlers.settings import load_settings
 
 settings = load_settings()
 logger = Logger(logger_formatter=MaskingFormatter())

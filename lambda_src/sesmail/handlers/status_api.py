@@ -19,16 +19,16 @@ from urllib.parse import unquote
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from sesmail.lookup import (
+from sesmail.events.lookup import (
     DEFAULT_HISTORY_LIMIT,
     LookupInputError,
     message_status,
     parse_since,
     recipient_history,
 )
-from sesmail.observability import MaskingFormatter
-from sesmail.settings import load_settings
-from sesmail.store import EventStore, StoreError, create_client
+from sesmail.events.store import EventStore, StoreError, create_client
+from sesmail.handlers.observability import MaskingFormatter
+from sesmail.handlers.settings import load_settings
 
 MESSAGE_ROUTE = "GET /messages/{message_id}"
 RECIPIENT_ROUTE = "GET /recipients/{address}"

@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final
 
-from sesmail.models import (
+from sesmail.events.models import (
     BOUNCE,
     CLICK,
     COMPLAINT,

@@ -1,6 +1,6 @@
 """Support lookups: "what happened to message X?" and "why does user Y get nothing?".
 
-Thin composition of the store's queries with the pure fold in ``sesmail.status``; the CLI
+Thin composition of the store's queries with the pure fold in ``sesmail.events.status``; the CLI
 (``scripts/mail_status.py``) and the optional read API both call these two functions.
 """
 
@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Final, Protocol
 
-from sesmail.events import normalise_address
-from sesmail.models import MalformedEventError, RecipientEvent
-from sesmail.status import MessageStatus, RecipientStatus, fold_message, fold_recipient
+from sesmail.events.models import MalformedEventError, RecipientEvent
+from sesmail.events.parse import normalise_address
+from sesmail.events.status import MessageStatus, RecipientStatus, fold_message, fold_recipient
 
 DEFAULT_HISTORY_LIMIT: Final = 100
 MAX_HISTORY_LIMIT: Final = 1000

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any, Final, cast
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from sesmail import schema
-from sesmail.models import EVENT_PUBLISHING, RecipientEvent
+from sesmail.events import schema
+from sesmail.events.models import EVENT_PUBLISHING, RecipientEvent
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient

@@ -21,9 +21,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sesmail import warmup_aws
-from sesmail.aws_calls import AwsCallError, AwsSetupError
-from sesmail.warmup import validate_domain, validate_env
+from sesmail.aws.calls import AwsCallError, AwsSetupError
+from sesmail.warmup import aws as warmup_aws
+from sesmail.warmup.schedule import validate_domain, validate_env
 
 if TYPE_CHECKING:
     from mypy_boto3_ssm import SSMClient

@@ -1,6 +1,6 @@
 """One SQS batch end to end: parse every record, write all their items together, report failures.
 
-Pure orchestration over the :class:`~sesmail.store.EventStore` interface; the Lambda handler adds
+Pure orchestration over the :class:`~sesmail.events.store.EventStore` interface; the Lambda handler adds
 only logging and metrics. Why a hand-written cross-record loop rather than Powertools'
 ``BatchProcessor``: docs/decisions/0030-event-persister.md.
 """
@@ -12,10 +12,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from sesmail.events import parse_sqs_body
-from sesmail.models import MalformedEventError, RecipientEvent
-from sesmail.settings import PersisterSettings
-from sesmail.store import WriteOutcome
+from sesmail.events.models import MalformedEventError, RecipientEvent
+from sesmail.events.parse import parse_sqs_body
+from sesmail.events.store import WriteOutcome
+from sesmail.handlers.settings import PersisterSettings
 
 
 class EventWriter(Protocol):

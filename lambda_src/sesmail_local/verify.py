@@ -4,7 +4,7 @@ Summary categories, per (message, recipient) event: ``sent`` (Send), ``delivered
 ``bounced`` (Permanent bounce that SES attempted), ``suppressed`` (bounce because the address is on a
 suppression list: SES did not try), ``complained`` (Complaint). Sources:
 
-- the support lookups (``sesmail.lookup.message_status`` per sent message ID, i.e. the product's own
+- the support lookups (``sesmail.events.lookup.message_status`` per sent message ID, the product's own
   read path over the table),
 - a direct ``Scan`` of the table (no product code involved),
 - what the SES stand-in published, and what the scenario predicts (``expected_event_counts``).
@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Final
 
-from sesmail.status import SUPPRESSION_SUBTYPES, MessageStatus
+from sesmail.events.status import SUPPRESSION_SUBTYPES, MessageStatus
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient

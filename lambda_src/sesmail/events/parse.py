@@ -16,7 +16,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any, Final
 
-from sesmail.models import (
+from sesmail.events.models import (
     BOUNCE,
     CLICK,
     COMPLAINT,

@@ -1,7 +1,7 @@
 """Data access: the most recent stored Bounce/Complaint for an address, from the event table's index.
 
 One small function on purpose: it is the only place the suppression audit touches the event store, so
-it can be pointed at the shared store code (``sesmail.lookup``) without touching anything else.
+it can be pointed at the shared store code (``sesmail.events.lookup``) without touching anything else.
 """
 
 from __future__ import annotations
@@ -9,9 +9,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
-from sesmail.aws_calls import RateLimiter, client_config, new_session, paginate, setup_errors_as_domain
-from sesmail.schema import RECIPIENT_INDEX_NAME, RECIPIENT_INDEX_PARTITION_KEY, RECIPIENT_INDEX_SORT_KEY
-from sesmail.suppression import Evidence, parse_event_time
+from sesmail.aws.calls import RateLimiter, client_config, new_session, paginate, setup_errors_as_domain
+from sesmail.events.schema import (
+    RECIPIENT_INDEX_NAME,
+    RECIPIENT_INDEX_PARTITION_KEY,
+    RECIPIENT_INDEX_SORT_KEY,
+)
+from sesmail.suppression.domain import Evidence, parse_event_time
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient

@@ -18,11 +18,11 @@ modelled exceptions (``client.exceptions.NotFoundException`` ...). boto3 reaches
 
 On SendEmail with a configuration set it publishes SES event-publishing records to that
 configuration set's SNS topic (on moto), following the mailbox simulator
-(see ``sesmail.local.simulator``). Everything else SES does - identities and DKIM, sending limits,
+(see ``sesmail_local.simulator``). Everything else SES does - identities and DKIM, sending limits,
 sandbox rules, signatures, templates, other event types - is out of scope: requests are not
 authenticated and unmodelled operations answer 404 ``UnknownOperationException``.
 
-Run alone: ``python -m sesmail.local.ses_standin --sns-endpoint URL --topic NAME=TOPIC_ARN``.
+Run alone: ``python -m sesmail_local.ses_standin --sns-endpoint URL --topic NAME=TOPIC_ARN``.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from sesmail.local.simulator import (
+from sesmail_local.simulator import (
     OutboundMail,
     Record,
     SuppressionReason,
@@ -644,7 +644,7 @@ def parse_topics(pairs: Sequence[str]) -> dict[str, str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m sesmail.local.ses_standin",
+        prog="python -m sesmail_local.ses_standin",
         description="Serve the local SESv2 stand-in until interrupted (Ctrl-C). Exit codes: 0 stopped, "
         "2 bad arguments or the port is in use.",
     )

@@ -1,4 +1,4 @@
-"""Demo traffic: a seeded mix of recipients sent through ``sesmail.sender`` (the service code path).
+"""Demo traffic: a seeded mix of recipients sent through ``sesmail.sending.sender`` (the service code path).
 
 Two kinds of recipients (docs/decisions/0060-local-ses-standin.md):
 
@@ -20,14 +20,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from sesmail.local.simulator import (
+from sesmail.sending.sender import Email
+from sesmail_local.simulator import (
     SIMULATOR_DOMAIN,
     Behaviour,
     SuppressionReason,
     mailbox_behaviour,
     suppression_reason_after,
 )
-from sesmail.sender import Email
 
 DEFAULT_COUNT: Final = 200
 DEFAULT_SEED: Final = 20261128

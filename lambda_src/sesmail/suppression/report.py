@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Final, TextIO, cast
 
-from sesmail.suppression import AGE_BUCKETS, AuditedEntry, AuditSummary, format_time
+from sesmail.suppression.domain import AGE_BUCKETS, AuditedEntry, AuditSummary, format_time
 
 FORMATS: Final = ("table", "csv", "json")
 ROW_FIELDS: Final = (

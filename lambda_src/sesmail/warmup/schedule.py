@@ -1,7 +1,7 @@
 """Warm-up ramp: the schedule, the per-provider split, the gate decision and the plan/cap records.
 
 Pure domain code: no boto3, no clock, no files. ``scripts/warmup.py`` is the CLI,
-``sesmail.warmup_aws`` reads SES/CloudWatch, ``sesmail.warmup_cap`` reads and writes the published cap.
+``sesmail.warmup.aws`` reads SES/CloudWatch, ``sesmail.warmup.cap`` reads and writes the published cap.
 
 Schedule (``warmup_schedule``)
     Day 1 sends ``start``, the last day sends ``target``, volumes are integers and never decrease.

@@ -1,6 +1,6 @@
 """Warm-up data access: the only warm-up module that talks to AWS (SESv2, CloudWatch, SSM, DynamoDB).
 
-Every call goes through ``sesmail.aws_calls`` (decision 0040): SESv2 calls share one ``RateLimiter``
+Every call goes through ``sesmail.aws.calls`` (decision 0040): SESv2 calls share one ``RateLimiter``
 (the management API budget is about one request per second per account), throttling is retried with
 backoff and jitter, pages are followed lazily, and failures surface as ``AwsCallError`` (the CLI exits
 1) or ``AwsSetupError`` (no credentials / no region: exit 2), never as botocore exceptions.
@@ -21,8 +21,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from boto3.dynamodb.conditions import Attr
 
-from sesmail import schema
-from sesmail.aws_calls import (
+from sesmail.aws.calls import (
     AwsCallError,
     AwsSetupError,
     RateLimiter,
@@ -33,8 +32,9 @@ from sesmail.aws_calls import (
     paginate_pages,
     setup_errors_as_domain,
 )
-from sesmail.models import BOUNCE, COMPLAINT, DELIVERY_DELAY, SEND
-from sesmail.warmup import CapRecord, SendingMetrics, WarmupInputError
+from sesmail.events import schema
+from sesmail.events.models import BOUNCE, COMPLAINT, DELIVERY_DELAY, SEND
+from sesmail.warmup.schedule import CapRecord, SendingMetrics, WarmupInputError
 
 if TYPE_CHECKING:
     from mypy_boto3_cloudwatch import CloudWatchClient
@@ -120,7 +120,7 @@ def set_ip_warmup_percentage(sesv2: SESV2Client, ip: str, percentage: int) -> No
 
 # --- CloudWatch -----------------------------------------------------------------------------------
 
-# The canonical event type names (sesmail.models) are the AWS/SES metric names.
+# The canonical event type names (sesmail.events.models) are the AWS/SES metric names.
 _COUNT_METRICS: Final = {"sends": SEND, "bounces": BOUNCE, "complaints": COMPLAINT, "delays": DELIVERY_DELAY}
 _RATE_METRICS: Final = {"bounce_rate": "Reputation.BounceRate", "complaint_rate": "Reputation.ComplaintRate"}
 

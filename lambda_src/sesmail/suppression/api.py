@@ -2,7 +2,7 @@
 
 Every SESv2 call goes through one shared ``RateLimiter`` (the management API budget is about one
 request per second per account) and ``call_with_retries``; errors surface as ``AwsCallError`` /
-``AwsSetupError`` from ``sesmail.aws_calls``.
+``AwsSetupError`` from ``sesmail.aws.calls``.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import urlparse
 
-from sesmail.aws_calls import (
+from sesmail.aws.calls import (
     AwsCallError,
     RateLimiter,
     call_with_retries,
@@ -22,7 +22,7 @@ from sesmail.aws_calls import (
     paginate_pages,
     setup_errors_as_domain,
 )
-from sesmail.suppression import InvalidInputError, SuppressedEntry, SuppressionReason
+from sesmail.suppression.domain import InvalidInputError, SuppressedEntry, SuppressionReason
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client

@@ -18,7 +18,7 @@ It can start before the traffic does, as the real mapping polls while mail flows
 keeps moto's receives cheap): with ``--traffic-done-file`` an empty queue ends the run only once that
 file exists.
 
-Run: ``python -m sesmail.local.lambda_runner --queue-url URL [--report FILE]``; the handler's own
+Run: ``python -m sesmail_local.lambda_runner --queue-url URL [--report FILE]``; the handler's own
 output (Powertools JSON logs and metrics) goes to stdout like CloudWatch Logs, the summary to stderr.
 """
 
@@ -225,7 +225,7 @@ def load_handler(dotted: str) -> Handler:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m sesmail.local.lambda_runner",
+        prog="python -m sesmail_local.lambda_runner",
         description="Feed an SQS queue to a Lambda handler in-process until the queue is drained. "
         "Endpoint and region come from the usual AWS_* variables (AWS_ENDPOINT_URL for moto); the "
         "handler reads its own settings (e.g. EVENTS_TABLE_NAME). Exit codes: 0 drained with no failed "

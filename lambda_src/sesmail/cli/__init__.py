@@ -1,0 +1,1 @@
+"""The one toolkit every operator CLI uses: parser, exit codes, prompt, renderers, atomic files, audit log."""

@@ -1,0 +1,1 @@
+"""Sending mail through SES with a configuration set."""

@@ -1,0 +1,1 @@
+"""Account suppression list: classification and evidence (pure), the SESv2 adapter, reports, the audit."""

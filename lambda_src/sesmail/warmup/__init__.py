@@ -1,0 +1,1 @@
+"""Warm-up: the sending ramp (pure schedule), its AWS adapter, and the daily-cap gate on the send path."""
