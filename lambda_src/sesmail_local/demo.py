@@ -1,24 +1,15 @@
-"""make demo: the whole platform on an emulated AWS, in one command, with no AWS account.
+"""The `make demo` flow behind scripts/demo.py (its --help tells the story step by step).
 
-Steps: start a moto server on 127.0.0.1 -> `terraform apply` terraform/envs/local against it (event
-pipeline, table, alarms) -> start the local SESv2 stand-in wired to the pipeline's SNS topic -> send a
-seeded scenario through sesmail.sending.sender (the service code path) -> run the persister handler over the
-SQS queue until it is drained -> show the summary (cross-checked against a direct table scan, the
-stand-in's own count and the scenario's prediction), three message timelines, a bounced recipient's
-history, the suppression audit and a dry-run removal, by running the operator CLIs exactly as a user
-would. Everything lands under .demo/ (Terraform state and log, moto and Lambda logs, run.json).
+Six steps share the servers they start: moto, then terraform/envs/local applied against it, the SESv2
+stand-in, the seeded scenario sent through the service code path while the persister runner polls, the
+drain, and the operator CLIs run exactly as a user would. Each step is timed into run.json.
 
-Nothing here can reach real AWS: credentials are forced to fake values, shared config files are
-ignored and every endpoint points at 127.0.0.1. Servers stop at the end, on errors and on Ctrl-C;
---keep-running leaves them up (until Ctrl-C) so the printed commands can be rerun.
-
-Exit codes: 0 the flow ran and every cross-check agreed; 1 a step failed or sources disagree;
-2 setup problem (missing tool or build, port in use, bad option); 130 interrupted.
+Nothing here can reach real AWS: credentials are forced to fake values, shared config files are ignored
+and every endpoint points at 127.0.0.1. :func:`main` maps the outcome to the script's exit codes.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import shlex
@@ -64,7 +55,8 @@ from sesmail_local.verify import (
     scan_counts,
 )
 
-ROOT: Final = Path(__file__).resolve().parents[1]
+# The emulator runs from a checkout only (never inside a Lambda zip): lambda_src/sesmail_local/ -> root.
+ROOT: Final = Path(__file__).resolve().parents[2]
 ENV_DIR: Final = ROOT / "terraform" / "envs" / "local"
 PERSISTER_ZIP: Final = ROOT / "build" / "lambda" / "persister.zip"
 REGION: Final = "us-east-1"
@@ -103,6 +95,17 @@ class DemoError(Exception):
         self.exit_code = exit_code
 
 
+@dataclass(frozen=True)
+class DemoOptions:
+    """What scripts/demo.py parsed: scenario size and seed, moto port (0 = any free one), work directory."""
+
+    count: int = DEFAULT_COUNT
+    seed: int = DEFAULT_SEED
+    moto_port: int = 0
+    workdir: Path = ROOT / ".demo"
+    keep_running: bool = False
+
+
 def shown(path: Path) -> str:
     return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
 
@@ -111,7 +114,7 @@ def shown(path: Path) -> str:
 class Run:
     """What the run did and measured; becomes .demo/run.json."""
 
-    args: argparse.Namespace
+    options: DemoOptions
     started: float = field(default_factory=time.monotonic)
     record: dict[str, Any] = field(default_factory=dict)
     durations: dict[str, float] = field(default_factory=dict)
@@ -373,13 +376,13 @@ def show_operator_views(cli: CliRunner, samples: Sequence[str], bounced_address:
 # --- the flow ---------------------------------------------------------------------------------------------
 
 
-def preflight(args: argparse.Namespace) -> None:
+def preflight(options: DemoOptions) -> None:
     if shutil.which("terraform") is None:
         raise DemoError("terraform is not on PATH: install Terraform >= 1.11 (README.md, Requirements)", 2)
     if not PERSISTER_ZIP.is_file():
         raise DemoError(f"{shown(PERSISTER_ZIP)} is missing: run 'make package' (make demo does)", 2)
-    if args.moto_port:
-        check_port_free(args.moto_port)
+    if options.moto_port:
+        check_port_free(options.moto_port)
 
 
 class Demo:
@@ -387,14 +390,16 @@ class Demo:
 
     def __init__(self, run: Run, servers: ExitStack) -> None:
         self.run = run
-        self.args = run.args
-        self.workdir: Path = run.args.workdir
+        self.options = run.options
+        self.workdir: Path = run.options.workdir
         self.servers = servers
 
     def start_moto(self) -> None:
         log = self.workdir / "moto.log"
         try:
-            self.moto = self.servers.enter_context(MotoServer(port=self.args.moto_port or None, log_path=log))
+            self.moto = self.servers.enter_context(
+                MotoServer(port=self.options.moto_port or None, log_path=log)
+            )
         except MotoServerError as exc:  # its message already says what to do
             raise DemoError(str(exc), 2) from exc
         force_local_aws_env(self.moto.url)
@@ -420,7 +425,7 @@ class Demo:
     def send(self) -> None:
         self.persister = Persister(self.outputs, self.function_env, self.batch_size, self.workdir)
         self.servers.callback(self.persister.stop)
-        self.plan = plan_scenario(self.args.count, self.args.seed)
+        self.plan = plan_scenario(self.options.count, self.options.seed)
         self.sent = send_scenario(self.plan, SesSender(self.outputs["configuration_set_names"][0]).send)
         self.publisher.flush()
         self.persister.traffic_done()
@@ -488,11 +493,11 @@ class Demo:
 
 
 def run_demo(run: Run) -> None:
-    args = run.args
-    preflight(args)
-    args.workdir.mkdir(parents=True, exist_ok=True)
+    options = run.options
+    preflight(options)
+    options.workdir.mkdir(parents=True, exist_ok=True)
     run.record.update(
-        started_at=datetime.now(UTC).isoformat(timespec="seconds"), count=args.count, seed=args.seed
+        started_at=datetime.now(UTC).isoformat(timespec="seconds"), count=options.count, seed=options.seed
     )
     with ExitStack() as servers:
         demo = Demo(run, servers)
@@ -502,61 +507,31 @@ def run_demo(run: Run) -> None:
             demo.apply()
         with run.step("3/6 Local SESv2 stand-in (not SES: docs/local.md) publishing to the pipeline's topic"):
             demo.start_standin()
-        with run.step(
-            f"4/6 Send {args.count} mails (seed {args.seed}) through sesmail.sending; the persister polls"
-        ):
+        count, seed = options.count, options.seed
+        with run.step(f"4/6 Send {count} mails (seed {seed}) through sesmail.sending; the persister polls"):
             demo.send()
         with run.step("5/6 Persister Lambda (local runner, handler in-process) until the queue is drained"):
             demo.persist()
         with run.step("6/6 What support and operators see"):
             exports = demo.show()
         run.record.update(steps_seconds=run.durations, wall_seconds=round(run.elapsed(), 1))
-        (args.workdir / "run.json").write_text(json.dumps(run.record, indent=1, default=str) + "\n")
-        print(f"\nRun artifact: {shown(args.workdir / 'run.json')}")
-        if args.keep_running:
+        (options.workdir / "run.json").write_text(json.dumps(run.record, indent=1, default=str) + "\n")
+        print(f"\nRun artifact: {shown(options.workdir / 'run.json')}")
+        if options.keep_running:
             print("\n== Servers still running. To rerun the commands above in another shell:")
             print("   " + " ".join(f"export {k}={shlex.quote(v)};" for k, v in exports.items()))
             print("   Ctrl-C stops them.", flush=True)
             threading.Event().wait()
 
 
-def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="scripts/demo.py", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument(
-        "--count", type=int, default=DEFAULT_COUNT, help=f"mails to send (default {DEFAULT_COUNT})"
-    )
-    parser.add_argument(
-        "--seed", type=int, default=DEFAULT_SEED, help="scenario seed (same seed, same mails)"
-    )
-    parser.add_argument(
-        "--moto-port",
-        type=int,
-        default=int(os.environ.get("MOTO_PORT") or 0),
-        help="moto server port on 127.0.0.1 (default: $MOTO_PORT, else a free port)",
-    )
-    parser.add_argument(
-        "--workdir", type=Path, default=ROOT / ".demo", help="state, logs and run.json (.demo/)"
-    )
-    parser.add_argument(
-        "--keep-running",
-        action="store_true",
-        help="leave moto and the stand-in up after the run, until Ctrl-C",
-    )
-    args = parser.parse_args(argv)
-    if not 1 <= args.count <= 5000:
-        parser.error("--count must be between 1 and 5000")
-    args.workdir = args.workdir.resolve()
-    return args
-
-
 def stop_on_sigterm(signum: int, frame: object) -> None:
     raise KeyboardInterrupt  # run the same cleanup as Ctrl-C: servers are stopped by the ExitStack
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    run = Run(parse_args(argv))
+def main(options: DemoOptions) -> int:
+    """Run the flow; 0 it ran and every cross-check agreed, 1 a step failed or sources disagree,
+    2 setup problem (missing tool or build, port in use), 130 interrupted."""
+    run = Run(options)
     signal.signal(signal.SIGTERM, stop_on_sigterm)
     try:
         run_demo(run)
@@ -568,7 +543,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     print(f"\nmake demo: done in {run.elapsed():.1f} s")
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
