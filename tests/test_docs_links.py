@@ -1,4 +1,4 @@
-"""Every relative link in the Markdown, and every `docs/...` path named in code or workflows, exists.
+"""Every relative link in the Markdown, and every repository path named in code, docs or workflows, exists.
 
 A reader follows a link or a cited path in one hop; a renamed or never-written document must fail here,
 not in front of a newcomer. Anchors (``#section``) are not checked: only the file they point into.
@@ -7,7 +7,7 @@ not in front of a newcomer. Anchors (``#section``) are not checked: only the fil
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -25,14 +25,21 @@ FENCE = re.compile(r"^(```|~~~).*?^\1", re.MULTILINE | re.DOTALL)
 INLINE_CODE = re.compile(r"`[^`\n]+`")
 # A docs path as code cites it: stops at quotes, spaces, brackets and backticks; trailing dots trimmed.
 DOCS_PATH = re.compile(r"(?<![\w.-])/?(docs/[\w./*-]+)")
+# A source or script path: lambda_src/sesmail/events/schema.py, sesmail/suppression/domain.py (under
+# lambda_src/), scripts/warmup.py. Lower case only, so placeholders such as scripts/X.py are not paths.
+SOURCE_PATH = re.compile(
+    r"(?<![\w./-])((?:lambda_src/)?sesmail(?:_local)?/[a-z0-9_/]+\.py|scripts/[a-z0-9_/]+\.(?:py|sh))"
+)
 CODE_GLOBS = ("*.py", "*.tf", "*.hcl", "Makefile", "*.mk")
 WORKFLOW_GLOBS = (".github/workflows/*.yml", ".github/workflows/*.yaml")
-# Cited in files another change owns (events/parse.py, events/persist.py: the decision is
-# 0030-event-persister-batch-loop.md); remove each entry once its file names the real document.
+# Cited in files another change owns; remove each entry once its file names the real path.
 KNOWN_DANGLING: frozenset[tuple[str, str]] = frozenset(
     {
+        # the decision is docs/decisions/0030-event-persister-batch-loop.md
         ("lambda_src/sesmail/events/parse.py", "docs/decisions/0030-event-persister.md"),
         ("lambda_src/sesmail/events/persist.py", "docs/decisions/0030-event-persister.md"),
+        # the classification table is lambda_src/sesmail/suppression/domain.py
+        ("scripts/audit_suppression.py", "lambda_src/sesmail/suppression.py"),
     }
 )
 
@@ -70,6 +77,13 @@ def cited_docs_paths(text: str) -> set[str]:
     return {match.rstrip(".") for match in DOCS_PATH.findall(text)}
 
 
+def cited_source_paths(text: str) -> set[str]:
+    """Source and script paths, as repository paths (a bare ``sesmail/...`` lives under lambda_src/)."""
+    return {
+        f"lambda_src/{path}" if path.startswith("sesmail") else path for path in SOURCE_PATH.findall(text)
+    }
+
+
 def test_every_relative_markdown_link_exists() -> None:
     broken = []
     markdown = list(repository_files("*.md"))
@@ -82,18 +96,30 @@ def test_every_relative_markdown_link_exists() -> None:
     assert not broken, "broken relative links:\n" + "\n".join(broken)
 
 
-def test_every_docs_path_named_in_code_and_workflows_exists() -> None:
-    dangling, cited = set(), 0
-    for source in repository_files(*CODE_GLOBS, *WORKFLOW_GLOBS):
+def dangling_paths(globs: tuple[str, ...], cited: Callable[[str], set[str]]) -> tuple[set[str], int]:
+    dangling, count = set(), 0
+    for source in repository_files(*globs):
         relative = source.relative_to(ROOT).as_posix()
         if relative == "tests/test_docs_links.py":
             continue  # this file names the dangling paths it tolerates
-        for path_text in cited_docs_paths(source.read_text()):
-            cited += 1
+        for path_text in cited(source.read_text()):
+            count += 1
             if not exists(path_text) and (relative, path_text) not in KNOWN_DANGLING:
                 dangling.add(f"{relative}: {path_text}")
+    return dangling, count
+
+
+def test_every_docs_path_named_in_code_and_workflows_exists() -> None:
+    dangling, cited = dangling_paths((*CODE_GLOBS, *WORKFLOW_GLOBS), cited_docs_paths)
     assert cited > 20, "the scan found too few citations to be looking at the repository"
     assert not dangling, "docs paths that do not exist:\n" + "\n".join(sorted(dangling))
+
+
+def test_every_source_and_script_path_named_anywhere_exists() -> None:
+    # Modules move (sesmail/schema.py became sesmail/events/schema.py); docs and comments must follow.
+    dangling, cited = dangling_paths(("*.md", *CODE_GLOBS, *WORKFLOW_GLOBS), cited_source_paths)
+    assert cited > 20, "the scan found too few citations to be looking at the repository"
+    assert not dangling, "source paths that do not exist:\n" + "\n".join(sorted(dangling))
 
 
 @pytest.mark.parametrize(
@@ -112,6 +138,14 @@ def test_the_link_parser_finds_links_and_skips_code(text: str, expected: list[st
 def test_the_path_scanner_reads_citations_as_code_writes_them() -> None:
     text = 'x = "docs/a.md"  # see docs/decisions/0021-iam.md. and /docs/b.md, not mydocs/c.md'
     assert cited_docs_paths(text) == {"docs/a.md", "docs/decisions/0021-iam.md", "docs/b.md"}
+    text = (
+        "`sesmail/events/status.py`, lambda_src/sesmail_local/demo.py, scripts/dev/tf_each.sh, scripts/X.py"
+    )
+    assert cited_source_paths(text) == {
+        "lambda_src/sesmail/events/status.py",
+        "lambda_src/sesmail_local/demo.py",
+        "scripts/dev/tf_each.sh",
+    }
 
 
 def test_a_missing_file_and_a_missing_link_target_are_reported(tmp_path: Path) -> None:

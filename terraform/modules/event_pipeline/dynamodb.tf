@@ -1,5 +1,5 @@
-# Event table. Key names, index and TTL come from lambda_src/sesmail/schema.py (the single source of
-# truth); tests/test_table_schema.py compares this module's plan with those constants.
+# Event table. Key names, index and TTL come from lambda_src/sesmail/events/schema.py (the single
+# source of truth); tests/test_table_schema.py compares this module's plan with those constants.
 locals {
   table_partition_key          = "pk"
   table_sort_key               = "sk"
