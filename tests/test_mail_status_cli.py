@@ -15,6 +15,7 @@ from moto import mock_aws
 import mail_status
 from eventtable import create_events_table
 from sesevents import SES_FIXTURES, load_ses, raw_body
+from sesmail.cli.exits import EXIT_CODES_HELP
 from sesmail.events.lookup import LookupInputError, message_status, recipient_history
 from sesmail.events.parse import parse_sqs_body
 from sesmail.events.store import EventStore
@@ -138,10 +139,7 @@ def test_help_documents_every_exit_code_and_option() -> None:
         "--format",
         "--region",
         "EVENTS_TABLE_NAME",
-        "0  found",
-        "1  AWS error",
-        "2  usage error",
-        "3  not found",
+        EXIT_CODES_HELP,
         "message MESSAGE_ID",
         "recipient ADDRESS [--since DATE]",
     ):
