@@ -45,11 +45,17 @@ def client(
     require_credentials: bool = True,
 ) -> Any:
     """A botocore client for ``service``; ``config`` defaults to ``client_config()`` (retries owned by
-    ``sesmail.aws.calls``). With ``require_credentials`` a missing credential chain fails here, as one
-    line, rather than at the first request, where a caller may have wrapped it as a service error."""
+    ``sesmail.aws.calls``).
+
+    With ``require_credentials`` the credential chain is resolved here: a missing chain, an unknown
+    profile or an expired SSO session fails now, as one ``AwsSetupError`` line, rather than at the
+    first request, where a data-access layer may already have wrapped it as a service error."""
     session = get_session()
     name = resolve_region(region, session)
     with setup_errors_as_domain():
-        if require_credentials and session.get_credentials() is None:
-            raise NoCredentialsError()
+        if require_credentials:
+            credentials = session.get_credentials()
+            if credentials is None:
+                raise NoCredentialsError()
+            credentials.get_frozen_credentials()  # refreshes SSO / assume-role credentials now
         return session.create_client(service, region_name=name, config=config or client_config())

@@ -13,13 +13,13 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import urlparse
 
+from sesmail.aws import clients as factory
 from sesmail.aws.calls import (
     AwsCallError,
     RateLimiter,
     call_with_retries,
     paginate_pages,
 )
-from sesmail.aws.clients import client
 from sesmail.suppression.domain import InvalidInputError, SuppressedEntry, SuppressionReason
 
 if TYPE_CHECKING:
@@ -150,4 +150,8 @@ class AwsClients:
 
 def aws_clients(region: str | None) -> AwsClients:
     """Clients with botocore retries off (``call_with_retries`` owns them); no region -> AwsSetupError."""
-    return AwsClients(sesv2=client("sesv2", region), sts=client("sts", region), s3=client("s3", region))
+    return AwsClients(
+        sesv2=factory.client("sesv2", region),
+        sts=factory.client("sts", region),
+        s3=factory.client("s3", region),
+    )

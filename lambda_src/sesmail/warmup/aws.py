@@ -19,6 +19,7 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
+from sesmail.aws import clients as factory
 from sesmail.aws.calls import (
     AwsCallError,
     AwsSetupError,
@@ -27,7 +28,6 @@ from sesmail.aws.calls import (
     paginate,
     paginate_pages,
 )
-from sesmail.aws.clients import client as new_client
 from sesmail.events import schema
 from sesmail.events.models import BOUNCE, COMPLAINT, DELIVERY_DELAY, SEND
 from sesmail.warmup.schedule import CapRecord, SendingMetrics, WarmupInputError
@@ -50,7 +50,7 @@ ses_limiter = RateLimiter(1.0)
 def client(service: str, region: str | None = None) -> Any:
     """A client from the one factory (``sesmail.aws.clients``): botocore's retries off, since
     ``sesmail.aws.calls`` retries; ``AwsSetupError`` without a region or credentials."""
-    return new_client(service, region)
+    return factory.client(service, region)
 
 
 # --- SESv2 account and dedicated IPs --------------------------------------------------------------
