@@ -459,6 +459,22 @@ def test_missing_region_is_exit_2_not_a_traceback(monkeypatch: pytest.MonkeyPatc
     )
 
 
+def test_plan_with_quota_needs_no_aws_at_all(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.delenv(name)
+    result = run_script("plan", "--start", "1", "--target", "9", "--days", "3", "--quota", "10")
+    assert result.returncode == 0, result.stderr
+    assert "total" in result.stdout
+
+
+def test_plan_without_quota_says_aws_is_needed_only_for_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AWS_REGION")
+    monkeypatch.delenv("AWS_DEFAULT_REGION")
+    result = run_script("plan", "--start", "1", "--target", "9", "--days", "3")
+    assert result.returncode == 2
+    assert result.stderr.rstrip().endswith("(plan needs AWS only for the quota: pass --quota N)")
+
+
 @pytest.mark.parametrize("command", [[], ["plan"], ["status"], ["gate"], ["ips"]])
 def test_help_documents_every_option_and_exit_code(command: list[str]) -> None:
     result = run_script(*command, "--help")
