@@ -4,8 +4,9 @@
     audit_suppression.py [list] [options]          every suppressed address, classified, with evidence
     audit_suppression.py check ADDRESS [options]   one address: suppressed?, since, why, advice
 
-The classification table is in ``sesmail/suppression.py`` and docs/suppression-audit.md. Removal is a
-dry run unless ``--apply``; run ``--help`` on each subcommand for every option and the exit codes.
+The classification table is in ``sesmail/suppression/domain.py`` and docs/suppression-audit.md; the
+pipeline, removal and report live in ``sesmail/suppression/`` (this script only parses arguments).
+Removal is a dry run unless ``--apply``; run ``--help`` on each subcommand for every option.
 """
 
 from __future__ import annotations
