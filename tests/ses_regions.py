@@ -14,6 +14,7 @@ import itertools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
@@ -23,9 +24,12 @@ from fake_clock import FakeClock
 from sesmail.sending.failover import (
     CONNECT_TIMEOUT_SECONDS,
     READ_TIMEOUT_SECONDS,
+    FailoverSender,
     Region,
     create_region_client,
 )
+from sesmail.sending.outbox import OutboxEntry, SqsOutbox
+from sesmail.sending.sender import Email
 
 UP = "up"
 CONNECT_TIMEOUT = "connect_timeout"  # nothing reaches SES; costs the connect timeout
@@ -67,9 +71,12 @@ class FakeRegion:
 
     def region(self) -> Region:
         client = create_region_client(self.name)
-        # First: moto (when active) also answers before-send for SESv2.
-        client.meta.events.register_first("before-send.sesv2.SendEmail", self._on_send)
+        self.attach(client)
         return Region(self.name, client)
+
+    def attach(self, client: Any) -> None:
+        """Answer ``client``'s SendEmail calls (first: moto, when active, also answers before-send)."""
+        client.meta.events.register_first("before-send.sesv2.SendEmail", self._on_send)
 
     def _accept(self, request: AWSPreparedRequest) -> str:
         message_id = f"{self.name}-{next(self._ids):06d}"
@@ -118,3 +125,94 @@ def schedule(*phases: tuple[float, str]) -> Callable[[float], str]:
         return mode
 
     return behaviour
+
+
+EMAIL = Email(
+    from_address="Shop <orders@mail.example.com>",
+    to=["jane.doe@example.org"],
+    subject="Your code",
+    text="123456",
+    tags={"service": "shop"},
+)
+NOW = datetime(2026, 11, 29, 9, 0, tzinfo=UTC)
+
+
+def drain(client: Any, queue_url: str) -> list[dict[str, Any]]:
+    """Every message (body fields + ``_attributes``) now visible in ``queue_url``, deleted as read."""
+    bodies: list[dict[str, Any]] = []
+    while True:
+        page = client.receive_message(
+            QueueUrl=queue_url, MaxNumberOfMessages=10, MessageAttributeNames=["All"]
+        )
+        messages = page.get("Messages", [])
+        if not messages:
+            return bodies
+        for message in messages:
+            bodies.append(
+                {**json.loads(message["Body"]), "_attributes": message.get("MessageAttributes", {})}
+            )
+            client.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
+
+
+def entry_of(body: dict[str, Any]) -> OutboxEntry:
+    """The outbox entry of a ``drain``ed message (parsed exactly as the replay worker parses it)."""
+    return OutboxEntry.from_json(json.dumps({k: v for k, v in body.items() if k != "_attributes"}))
+
+
+class World:
+    """Two fake regions, a fake clock, moto SQS outbox + parked queue, recorded metrics."""
+
+    def __init__(self, sqs: Any) -> None:
+        self.clock = FakeClock()
+        self.start = self.clock.now
+        self.primary = FakeRegion("eu-west-1", self.clock)
+        self.standby = FakeRegion("eu-central-1", self.clock)
+        self.sqs = sqs
+        self.queue_url = sqs.create_queue(QueueName="outbox")["QueueUrl"]
+        self.parked_url = sqs.create_queue(QueueName="outbox-parked")["QueueUrl"]
+        self.outbox = ImmediateSqsOutbox(sqs, self.queue_url, self.parked_url)
+        self.metrics: list[tuple[str, float]] = []
+
+    def sender(self, **options: Any) -> FailoverSender:
+        return FailoverSender(
+            [self.primary.region(), self.standby.region()],
+            "transactional",
+            self.outbox,
+            metrics_sink=lambda name, value: self.metrics.append((name, value)),
+            clock=self.clock,
+            sleep=self.clock.sleep,
+            now=self.wall,
+            **options,
+        )
+
+    def wall(self) -> datetime:
+        """Wall-clock time that moves with the fake clock (NOW at the start)."""
+        return NOW + timedelta(seconds=self.clock.now - self.start)
+
+    def count(self, name: str) -> float:
+        return sum(value for metric, value in self.metrics if metric == name)
+
+
+class ImmediateSqsOutbox(SqsOutbox):
+    """Records each requested re-enqueue delay, then enqueues without it: moto honours ``DelaySeconds``
+    in real time, and a test replays the outbox without waiting."""
+
+    def __init__(self, client: Any, queue_url: str, parked_queue_url: str) -> None:
+        super().__init__(client, queue_url, parked_queue_url)
+        self.delays: list[int] = []
+
+    def put(self, entry: OutboxEntry, delay_seconds: int = 0) -> None:
+        self.delays.append(delay_seconds)
+        super().put(entry, 0)
+
+
+def sqs_records(client: Any, queue_url: str) -> list[tuple[str, str]]:
+    """Receive (and delete) every visible message as (message ID, body) pairs, as Lambda would see them."""
+    records: list[tuple[str, str]] = []
+    while True:
+        messages = client.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10).get("Messages", [])
+        if not messages:
+            return records
+        for message in messages:
+            records.append((message["MessageId"], message["Body"]))
+            client.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])

@@ -3,11 +3,9 @@ front of fake regions, moto SQS as the outbox."""
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from datetime import timedelta
 
 import boto3
 import pytest
@@ -15,7 +13,7 @@ from botocore.stub import Stubber
 from moto import mock_aws
 
 import ses_regions as fake
-from fake_clock import FakeClock
+from ses_regions import EMAIL, World, drain, entry_of
 from sesmail.sending import metrics
 from sesmail.sending.breaker import BreakerPolicy
 from sesmail.sending.failover import (
@@ -27,63 +25,8 @@ from sesmail.sending.failover import (
     Status,
     create_region_client,
 )
-from sesmail.sending.outbox import EntryState, OutboxEntry, OutboxError, SqsOutbox
+from sesmail.sending.outbox import EntryState, OutboxError, SqsOutbox
 from sesmail.sending.sender import Email
-
-EMAIL = Email(
-    from_address="Shop <orders@mail.example.com>",
-    to=["jane.doe@example.org"],
-    subject="Your code",
-    text="123456",
-    tags={"service": "shop"},
-)
-NOW = datetime(2026, 11, 29, 9, 0, tzinfo=UTC)
-
-
-def drain(client: Any, queue_url: str) -> list[dict[str, Any]]:
-    """Every message body in ``queue_url`` (delays ignored: moto's queues are read after the fact)."""
-    bodies: list[dict[str, Any]] = []
-    while True:
-        page = client.receive_message(
-            QueueUrl=queue_url, MaxNumberOfMessages=10, MessageAttributeNames=["All"]
-        )
-        messages = page.get("Messages", [])
-        if not messages:
-            return bodies
-        for message in messages:
-            bodies.append(
-                {**json.loads(message["Body"]), "_attributes": message.get("MessageAttributes", {})}
-            )
-            client.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
-
-
-class World:
-    """Two fake regions, a fake clock, moto SQS outbox + parked queue, recorded metrics."""
-
-    def __init__(self, sqs: Any) -> None:
-        self.clock = FakeClock()
-        self.primary = fake.FakeRegion("eu-west-1", self.clock)
-        self.standby = fake.FakeRegion("eu-central-1", self.clock)
-        self.sqs = sqs
-        self.queue_url = sqs.create_queue(QueueName="outbox")["QueueUrl"]
-        self.parked_url = sqs.create_queue(QueueName="outbox-parked")["QueueUrl"]
-        self.outbox = SqsOutbox(sqs, self.queue_url, self.parked_url)
-        self.metrics: list[tuple[str, float]] = []
-
-    def sender(self, **options: Any) -> FailoverSender:
-        return FailoverSender(
-            [self.primary.region(), self.standby.region()],
-            "transactional",
-            self.outbox,
-            metrics_sink=lambda name, value: self.metrics.append((name, value)),
-            clock=self.clock,
-            sleep=self.clock.sleep,
-            now=lambda: NOW,
-            **options,
-        )
-
-    def count(self, name: str) -> float:
-        return sum(value for metric, value in self.metrics if metric == name)
 
 
 @pytest.fixture
@@ -213,10 +156,10 @@ def test_when_no_region_accepts_the_outbox_holds_the_full_request(world: World) 
     assert result.status is Status.QUEUED and result.message_id is None
     assert result.outbox_id is not None and result.outbox_id.startswith("outbox-")
     [body] = drain(world.sqs, world.queue_url)
-    entry = OutboxEntry.from_json(json.dumps({k: v for k, v in body.items() if k != "_attributes"}))
+    entry = entry_of(body)
     assert entry.ref == "r9" and entry.attempts == 6 and entry.reason == "ServiceUnavailable"
     assert entry.regions_tried == ["eu-central-1", "eu-west-1"]
-    assert entry.first_failed_at == "2026-11-29T09:00:00+00:00"
+    assert entry.first_failed_at == "2026-11-29T09:00:06+00:00"  # after 3 connect timeouts of 2 s
     assert entry.delivery == "at_least_once" and entry.max_age_seconds == timedelta(hours=1).total_seconds()
     assert {"Name": "ref", "Value": "r9"} in entry.request["EmailTags"]
     assert entry.request["ConfigurationSetName"] == "transactional"
