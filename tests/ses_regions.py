@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -174,6 +175,7 @@ class World:
         self.metrics: list[tuple[str, float]] = []
 
     def sender(self, **options: Any) -> FailoverSender:
+        options.setdefault("rng", random.Random(7))  # seeded jitter: the same run every time
         return FailoverSender(
             [self.primary.region(), self.standby.region()],
             "transactional",

@@ -174,6 +174,16 @@ def test_an_open_breaker_stops_paying_the_timeout(world: World) -> None:
     # Two mails paid 3 connect timeouts each, then the primary was skipped until the cool-down.
     assert world.primary.calls == 6 and len(world.standby.accepted) == 10
     assert world.count(metrics.CIRCUIT_OPENED) == 1
+    # After the cool-down one mail probes the primary with a single attempt, fails, the circuit re-opens.
+    world.clock.sleep(61.0)
+    sender.send(EMAIL, ref="probe-1", mail_class=TRANSACTIONAL)
+    sender.send(EMAIL, ref="probe-2", mail_class=TRANSACTIONAL)
+    assert world.primary.calls == 7 and world.count(metrics.CIRCUIT_OPENED) == 2
+    # When the primary is back, the next probe closes the circuit and mail returns to the primary.
+    world.primary.behaviour = lambda _now: fake.UP
+    world.clock.sleep(61.0)
+    results = [sender.send(EMAIL, ref=f"back-{n}", mail_class=TRANSACTIONAL) for n in range(3)]
+    assert [result.region for result in results] == ["eu-west-1"] * 3
 
 
 def test_an_outbox_that_cannot_take_the_mail_is_an_error_not_a_silent_loss(world: World) -> None:

@@ -37,7 +37,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from sesmail.aws.calls import RateLimiter, client_config
 from sesmail.privacy import mask_email
 from sesmail.sending import metrics
-from sesmail.sending.breaker import BreakerPolicy, CircuitBreaker
+from sesmail.sending.breaker import BreakerPolicy, BreakerState, CircuitBreaker
 from sesmail.sending.failure import Failure, FailureClass, classify
 from sesmail.sending.outbox import EntryState, Outbox, OutboxEntry, iso
 from sesmail.sending.sender import TAG_PART, Email, SendError, build_send_request
@@ -300,11 +300,14 @@ class FailoverSender:
         ref = ref_of(request)
         for index, region in enumerate(self.regions):
             breaker = self.breakers[region.name]
+            # A half-open probe gets one attempt: retrying it would pay the timeout the breaker saves.
+            probing = breaker.state is not BreakerState.CLOSED
             if not breaker.allow():
                 logger.info("ref %s: circuit of %s is open, skipping it", ref, region.name)
                 continue
             result.regions_tried.append(region.name)
-            failure = self._try_region(region, request, result)
+            budget = 1 if probing else self.retry.attempts_per_region
+            failure = self._try_region(region, request, result, budget)
             if failure is None:
                 breaker.record_success()
                 result.region = region.name
@@ -327,9 +330,11 @@ class FailoverSender:
                 result.possible_duplicate = True
         return result
 
-    def _try_region(self, region: Region, request: dict[str, Any], result: Attempt) -> Failure | None:
+    def _try_region(
+        self, region: Region, request: dict[str, Any], result: Attempt, budget: int
+    ) -> Failure | None:
         """None when ``region`` accepted the mail (``result`` then holds the message ID)."""
-        for try_number in range(self.retry.attempts_per_region):
+        for try_number in range(budget):
             if self.limiter is not None:
                 self.limiter.acquire()
             result.attempts += 1
@@ -347,7 +352,7 @@ class FailoverSender:
                 )
                 if failure.failure_class is not FailureClass.RETRY_IN_REGION:
                     return failure
-                if try_number + 1 < self.retry.attempts_per_region:
+                if try_number + 1 < budget:
                     ceiling = min(self.retry.max_delay, self.retry.base_delay * 2**try_number)
                     self._sleep(self._rng.uniform(0.0, ceiling))
                     continue
