@@ -39,6 +39,8 @@ from botocore.exceptions import (
     ReadTimeoutError,
 )
 
+from sesmail.aws.calls import THROTTLING_ERROR_CODES
+
 
 class FailureClass(enum.Enum):
     RETRY_IN_REGION = "retry_in_region"
@@ -48,9 +50,8 @@ class FailureClass(enum.Enum):
     PERMANENT = "permanent"
 
 
-THROTTLING_CODES: Final = frozenset(
-    {"TooManyRequestsException", "ThrottlingException", "Throttling", "RequestThrottled"}
-)
+# Throttling is the same for every AWS API: one list, in the one AWS call helper.
+THROTTLING_CODES: Final = THROTTLING_ERROR_CODES
 # Server-side faults any AWS API can return (not in the SESv2 model because they are generic).
 SERVER_FAULT_CODES: Final = frozenset(
     {
