@@ -28,7 +28,7 @@ import logging
 import random
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Final
 
@@ -224,7 +224,7 @@ class FailoverSender:
         validate_ref(ref)
         if email.tags.get(REF_TAG, ref) != ref:
             raise ValueError(f"the {REF_TAG!r} tag is the reference: pass it as ref=, not in tags")
-        tagged = Email(**{**email.__dict__, "tags": {**email.tags, REF_TAG: ref}})
+        tagged = replace(email, tags={**email.tags, REF_TAG: ref})
         request = build_send_request(tagged, self.configuration_set)
         attempt = self.attempt(request, mail_class)
         recipients = ", ".join(mask_email(address) for address in email.to)
