@@ -199,3 +199,14 @@ def test_for_regions_builds_primary_then_standby() -> None:
     assert [region.name for region in sender.regions] == ["eu-west-1", "eu-central-1"]
     assert sender.regions[1].client.meta.region_name == "eu-central-1"
     assert sender.regions[0].client.meta.config.retries["total_max_attempts"] == 1
+
+
+def test_with_no_region_left_an_ambiguous_at_least_once_mail_is_queued_as_a_possible_duplicate(
+    world: World,
+) -> None:
+    world.primary.behaviour = lambda _now: fake.ACCEPT_THEN_READ_TIMEOUT
+    world.standby.behaviour = lambda _now: fake.CONNECT_TIMEOUT
+    result = world.sender().send(EMAIL, ref="otp-2", mail_class=TRANSACTIONAL)
+    assert (result.status, result.possible_duplicate) == (Status.QUEUED, True)
+    [queued] = drain(world.sqs, world.queue_url)
+    assert queued["possible_duplicate"] is True and queued["state"] == "queued"

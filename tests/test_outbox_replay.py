@@ -7,12 +7,14 @@ import json
 import logging
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import timedelta
 from types import ModuleType
 from typing import Any
 
 import boto3
 import pytest
+from botocore.stub import Stubber
 from moto import mock_aws
 
 import ses_regions as fake
@@ -217,3 +219,17 @@ def test_handler_sends_parks_and_reports_emf_metrics(
     assert sum(values[metrics.REPLAY_SENT]) == 1 and sum(values[metrics.OUTBOX_PARKED]) == 1
     assert len(values[metrics.OUTBOX_AGE_SECONDS]) == 1  # one age per well-formed mail
     assert any("replayed ref order-1" in doc.get("message", "") for doc in docs)
+
+
+def test_without_a_configured_rate_the_replay_takes_a_share_of_the_account_rate(
+    handler_module: tuple[ModuleType, World],
+) -> None:
+    module, _ = handler_module
+    settings = replace(module.settings, send_rate=None, rate_share=0.5)
+    client = boto3.client("sesv2", region_name="eu-west-1")
+    with Stubber(client) as stub:
+        stub.add_response("get_account", {"SendQuota": {"MaxSendRate": 14.0}})
+        assert module.send_rate(settings, client) == 7.0
+        # An unreadable quota must not stop the outbox from draining: SES's sandbox rate.
+        stub.add_client_error("get_account", "AccessDeniedException", "no", 403)
+        assert module.send_rate(settings, client) == module.FALLBACK_SEND_RATE

@@ -15,7 +15,7 @@ EMF metrics (namespace ``POWERTOOLS_METRICS_NAMESPACE``, as the persister's): ``
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 from aws_lambda_powertools import Logger, Metrics
@@ -29,6 +29,9 @@ from sesmail.sending import metrics as metric_names
 from sesmail.sending.failover import FailoverSender, create_region_client
 from sesmail.sending.outbox import SqsOutbox
 from sesmail.sending.replay import OutboxReplayer, ReplaySettings, load_replay_settings
+
+if TYPE_CHECKING:
+    from mypy_boto3_sesv2.client import SESV2Client
 
 FALLBACK_SEND_RATE = 1.0  # SES's sandbox rate: safe when the account's rate cannot be read
 
@@ -44,13 +47,13 @@ def add_metric(name: str, value: float) -> None:
     metrics.add_metric(name=name, unit=unit, value=value)
 
 
-def send_rate(config: ReplaySettings) -> float:
+def send_rate(config: ReplaySettings, client: SESV2Client | None = None) -> float:
     """The configured rate, else the given share of the primary's ``MaxSendRate`` (``GetAccount``)."""
     if config.send_rate is not None:
         return config.send_rate
     try:
-        client = boto3.client("sesv2", region_name=config.primary_region, config=client_config())
-        account_rate = float(client.get_account()["SendQuota"]["MaxSendRate"])
+        ses = client or boto3.client("sesv2", region_name=config.primary_region, config=client_config())
+        account_rate = float(ses.get_account()["SendQuota"]["MaxSendRate"])
     except Exception as exc:  # noqa: BLE001 - an unreadable quota must not stop the outbox from draining
         logger.warning("could not read MaxSendRate (%s): replaying at %.1f/s", exc, FALLBACK_SEND_RATE)
         return FALLBACK_SEND_RATE
