@@ -145,3 +145,29 @@ def test_logs_mask_email_addresses() -> None:
     line = stream.getvalue()
     assert "Jane.Doe" not in line and "bob@" not in line
     assert "J***@example.com" in line and "b***@example.net" in line
+
+
+def test_any_error_turning_one_record_into_events_fails_that_record_only(
+    persister: tuple[ModuleType, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    module, client = persister
+    import sesmail.events.persist as persist
+
+    real_parse = persist.parse_sqs_body
+
+    def parse(body: str, *, store_subject: bool = False) -> Any:
+        if "poison" in body:
+            raise RecursionError("maximum recursion depth exceeded while encoding a JSON object")
+        return real_parse(body, store_subject=store_subject)
+
+    # GIVEN a record whose parsing raises something no parser author foresaw, between two good ones
+    monkeypatch.setattr(persist, "parse_sqs_body", parse)
+    bodies = [
+        body_in_shape(load_ses("send"), "raw"),
+        '{"poison": 1}',
+        body_in_shape(load_ses("delivery"), "raw"),
+    ]
+    # WHEN the handler runs THEN only that record is reported and the others are stored
+    response = module.handler(sqs_event(bodies), FakeLambdaContext())
+    assert response == {"batchItemFailures": [{"itemIdentifier": "msg-0001"}]}
+    assert len(scan_all(client, TABLE)) == 2

@@ -13,9 +13,11 @@ affected recipient. Unknown future event types are kept generically, never dropp
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 from typing import Any, Final
 
+from sesmail.events import schema
 from sesmail.events.models import (
     BOUNCE,
     CLICK,
@@ -72,6 +74,7 @@ _ENVELOPE_KEYS: Final = frozenset({"mail", "eventType", "notificationType"})
 MAX_TEXT: Final = 1000  # SMTP diagnostics and links are short; a hostile MTA must not bloat items
 MAX_DETAIL_JSON: Final = 4000
 _CANONICAL_TIMESTAMP_LENGTH: Final = len("2017-08-05T00:41:02.669Z")
+_SURROGATES: Final = re.compile("[\ud800-\udfff]")
 
 
 def parse_sqs_body(body: str, *, store_subject: bool = False) -> list[RecipientEvent]:
@@ -99,6 +102,8 @@ def parse_ses_record(record: dict[str, Any], *, store_subject: bool = False) -> 
     message_id = mail.get("messageId")
     if not isinstance(message_id, str) or not message_id:
         raise MalformedEventError("mail.messageId is missing")
+    if not _is_utf8(message_id):
+        raise MalformedEventError("mail.messageId is not valid UTF-8 (unpaired surrogate)")
 
     event_type, detail_key, detail = _type_and_detail(record, raw_type)
 
@@ -134,7 +139,11 @@ def parse_ses_record(record: dict[str, Any], *, store_subject: bool = False) -> 
         if isinstance(entry, dict):
             per_recipient["status_code"] = _text(entry.get("status"))
             per_recipient["diagnostic_code"] = _text(entry.get("diagnosticCode"))
-        events.append(RecipientEvent(recipient=recipient, **common, **per_recipient))
+        event = RecipientEvent(recipient=recipient, **common, **per_recipient)
+        problem = schema.key_problem(*schema.event_keys(*event.identity), recipient)
+        if problem is not None:
+            raise MalformedEventError(problem)
+        events.append(event)
     return events
 
 
@@ -171,7 +180,13 @@ def normalise_address(address: object) -> str:
         raise MalformedEventError("a recipient is not an email address")
     if "<" in address:
         address = address[address.rfind("<") + 1 :].split(">", 1)[0]
-    return address.strip().lower()
+    address = address.strip().lower()
+    local, _, domain = address.rpartition("@")
+    if not local or not domain:
+        raise MalformedEventError("a recipient is not an email address")
+    if not _is_utf8(address):
+        raise MalformedEventError("a recipient is not valid UTF-8 (unpaired surrogate)")
+    return address
 
 
 def _type_fields(event_type: str, detail: dict[str, Any], *, known: bool) -> dict[str, Any]:
@@ -188,6 +203,8 @@ def _load_object(text: str, what: str) -> dict[str, Any]:
         value = json.loads(text)
     except (TypeError, ValueError) as error:
         raise MalformedEventError(f"{what} is not valid JSON: {error}") from None
+    except RecursionError:
+        raise MalformedEventError(f"{what} is JSON nested too deeply") from None
     if not isinstance(value, dict):
         raise MalformedEventError(f"{what} is JSON but not an object")
     return value
@@ -197,12 +214,13 @@ def _timestamp(value: object, what: str) -> str:
     """ISO-8601 UTC with milliseconds. SES already sends that form; anything else is normalised."""
     if not isinstance(value, str):
         raise MalformedEventError(f"{what} is missing")
-    if len(value) == _CANONICAL_TIMESTAMP_LENGTH and value[19] == "." and value[-1] == "Z":
-        return value
     try:
+        # Parsed even in SES's own form: "2024-13-45T99:99:99.999Z" has the shape but is no time.
         moment = datetime.fromisoformat(value)
     except ValueError:
         raise MalformedEventError(f"{what} is not an ISO-8601 timestamp: {value[:40]!r}") from None
+    if len(value) == _CANONICAL_TIMESTAMP_LENGTH and value[19] == "." and value[-1] == "Z":
+        return value
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
@@ -212,7 +230,17 @@ def _text(value: object) -> str | None:
     if value is None or value == "":
         return None
     text = value if isinstance(value, str) else str(value)
-    return text[:MAX_TEXT]
+    return _valid_utf8(text[:MAX_TEXT])
+
+
+def _is_utf8(text: str) -> bool:
+    return text.isascii() or not _SURROGATES.search(text)
+
+
+def _valid_utf8(text: str) -> str:
+    """Free text with unpaired surrogates (invalid UTF-8 escaped into the JSON) replaced by U+FFFD:
+    such a string cannot be serialised, and would fail the whole write request it travels in."""
+    return text if _is_utf8(text) else _SURROGATES.sub("\ufffd", text)
 
 
 def _first(values: object) -> str | None:
@@ -228,7 +256,7 @@ def _message_tags(tags: dict[str, Any]) -> dict[str, str]:
         if name.startswith("ses:") or not isinstance(name, str):
             continue
         joined = ",".join(str(v) for v in values) if isinstance(values, list) else str(values)
-        kept[name[:128]] = joined[:256]
+        kept[_valid_utf8(name[:128])] = _valid_utf8(joined[:256])
     return kept
 
 

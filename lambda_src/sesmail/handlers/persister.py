@@ -20,14 +20,15 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from sesmail.events.models import KNOWN_EVENT_TYPES
 from sesmail.events.persist import persist_batch
-from sesmail.events.store import EventStore, create_client
+from sesmail.events.store import BudgetedClients, EventStore
 from sesmail.handlers.observability import MaskingFormatter
 from sesmail.handlers.settings import load_settings
 
 settings = load_settings()
 logger = Logger(logger_formatter=MaskingFormatter())
 metrics = Metrics()
-store = EventStore(create_client(), settings.events_table_name)
+clients = BudgetedClients()  # write timeouts sized to the invocation's time left
+store = EventStore(clients.default, settings.events_table_name, client_for_budget=clients)
 
 
 @metrics.log_metrics
