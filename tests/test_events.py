@@ -7,7 +7,12 @@ import json
 import pytest
 
 from sesevents import SES_FIXTURES, body_in_shape, load_ses, raw_body, sns_envelope
-from sesmail.events.models import IDENTITY_NOTIFICATION, KNOWN_EVENT_TYPES, MalformedEventError
+from sesmail.events.models import (
+    IDENTITY_NOTIFICATION,
+    KNOWN_EVENT_TYPES,
+    MESSAGE_LEVEL,
+    MalformedEventError,
+)
 from sesmail.events.parse import normalise_address, parse_sqs_body
 
 SHAPES = ("raw", "sns_envelope")
@@ -20,8 +25,8 @@ EXPECTED = {
     "bounce_suppressed": ("Bounce", ["erin@example.com"]),
     "complaint_multi": ("Complaint", ["frank@example.org", "grace@example.org"]),
     "reject": ("Reject", ["heidi@example.com"]),
-    "open": ("Open", ["ivan@example.com"]),
-    "click": ("Click", ["judy@example.com"]),
+    "open": ("Open", ["*"]),  # SES cannot tell which recipient opened: stored once per message
+    "click": ("Click", ["*"]),
     "rendering_failure": ("RenderingFailure", ["mallory@example.com"]),
     "delivery_delay": ("DeliveryDelay", ["niaj@example.com"]),
     "subscription": ("Subscription", ["olivia@example.com"]),
@@ -218,3 +223,13 @@ def test_invalid_utf8_in_free_text_is_replaced_not_fatal() -> None:
     (event,) = parse_sqs_body(body)
     assert event.smtp_response == "250 ok \ufffd"
     assert event.smtp_response.encode("utf-8")
+
+
+@pytest.mark.parametrize("fixture", ["open", "click"])
+def test_open_and_click_are_one_message_level_event_however_many_recipients(fixture: str) -> None:
+    # GIVEN an Open/Click of a message sent to three recipients
+    record = load_ses(fixture)
+    record["mail"]["destination"] = ["a@example.com", "b@example.com", "c@example.com"]
+    # WHEN parsed THEN one event, attributed to no recipient
+    (event,) = parse_sqs_body(raw_body(record))
+    assert event.recipient == MESSAGE_LEVEL

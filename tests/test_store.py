@@ -92,6 +92,16 @@ def test_ttl_counts_from_the_event_time() -> None:
     assert item[schema.TTL_ATTRIBUTE] == {"N": str(1719828000 + RETENTION)}
 
 
+def test_message_level_events_stay_out_of_the_recipient_index() -> None:
+    # GIVEN an Open, which SES cannot attribute to one recipient
+    (opened,) = parse_sqs_body(raw_body(load_ses("open")))
+    item = to_item(opened, RETENTION)
+    # THEN its item has no index partition key (a sparse index skips it) and reads back unchanged
+    assert schema.RECIPIENT_INDEX_PARTITION_KEY not in item
+    assert event_key(opened)[1].endswith("#Open#*#-")
+    assert from_item(item) == opened
+
+
 def test_item_round_trips() -> None:
     for fixture in ("bounce_permanent_multi", "click", "subscription", "unknown_future_type"):
         for event in parse_sqs_body(raw_body(load_ses(fixture)), store_subject=True):

@@ -7,7 +7,8 @@ Accepted shapes (both reach real consumers, see /docs/decisions/0030-event-persi
 
 Accepted records: configuration-set event publishing (``eventType``) and identity feedback
 notifications (``notificationType``). Each record fans out to one :class:`RecipientEvent` per
-affected recipient. Unknown future event types are kept generically, never dropped.
+affected recipient; an Open or Click is one message-level event (``recipient == MESSAGE_LEVEL``).
+Unknown future event types are kept generically, never dropped.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from sesmail.events.models import (
     DELIVERY_DELAY,
     EVENT_PUBLISHING,
     IDENTITY_NOTIFICATION,
+    MESSAGE_LEVEL,
+    MESSAGE_LEVEL_TYPES,
     OPEN,
     REJECT,
     RENDERING_FAILURE,
@@ -131,7 +134,7 @@ def parse_ses_record(record: dict[str, Any], *, store_subject: bool = False) -> 
     seen: set[str] = set()
     for entry in _recipient_entries(event_type, detail_key, detail, mail):
         address = entry.get("emailAddress") if isinstance(entry, dict) else entry
-        recipient = normalise_address(address)
+        recipient = MESSAGE_LEVEL if event_type in MESSAGE_LEVEL_TYPES else normalise_address(address)
         if recipient in seen:  # SES never repeats a recipient, but a duplicate would collide on key
             continue
         seen.add(recipient)
@@ -164,7 +167,10 @@ def _type_and_detail(record: dict[str, Any], raw_type: str) -> tuple[str, str | 
 def _recipient_entries(
     event_type: str, detail_key: str | None, detail: dict[str, Any], mail: dict[str, Any]
 ) -> list[Any]:
-    """The list naming the affected recipients: the type's own list, else ``mail.destination``."""
+    """The list naming the affected recipients: the type's own list, else ``mail.destination``; for
+    opens and clicks, which SES cannot attribute to one recipient, the message-level placeholder."""
+    if event_type in MESSAGE_LEVEL_TYPES:
+        return [MESSAGE_LEVEL]
     list_key = _RECIPIENT_LISTS.get(event_type)
     entries = detail.get(list_key) if list_key else mail.get("destination")
     if not isinstance(entries, list) or not entries:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Final, cast
 from botocore.exceptions import BotoCoreError, ClientError, HTTPClientError, ParamValidationError
 
 from sesmail.events import schema
-from sesmail.events.models import EVENT_PUBLISHING, RecipientEvent
+from sesmail.events.models import EVENT_PUBLISHING, MESSAGE_LEVEL, RecipientEvent
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
@@ -108,13 +108,14 @@ def to_item(event: RecipientEvent, retention_seconds: int) -> Item:
     item: Item = {
         schema.TABLE_PARTITION_KEY: {"S": pk},
         schema.TABLE_SORT_KEY: {"S": sk},
-        schema.RECIPIENT_INDEX_PARTITION_KEY: {"S": event.recipient},
         schema.RECIPIENT_INDEX_SORT_KEY: {"S": event.event_at},
         schema.TTL_ATTRIBUTE: {"N": str(expiry_epoch(event.event_at, retention_seconds))},
         "message_id": {"S": event.message_id},
         "event_type": {"S": event.event_type},
         "origin": {"S": event.origin},
     }
+    if event.recipient != MESSAGE_LEVEL:  # message-level events stay out of the (sparse) recipient index
+        item[schema.RECIPIENT_INDEX_PARTITION_KEY] = {"S": event.recipient}
     for name in _OPTIONAL_STRING_FIELDS:
         value = getattr(event, name)
         if value is not None:
@@ -135,7 +136,7 @@ def from_item(item: Item) -> RecipientEvent:
     tags = {k: v["S"] for k, v in item.get("tags", {}).get("M", {}).items()}
     return RecipientEvent(
         message_id=item["message_id"]["S"],
-        recipient=item[schema.RECIPIENT_INDEX_PARTITION_KEY]["S"],
+        recipient=item.get(schema.RECIPIENT_INDEX_PARTITION_KEY, {}).get("S", MESSAGE_LEVEL),
         event_type=item["event_type"]["S"],
         event_at=item[schema.RECIPIENT_INDEX_SORT_KEY]["S"],
         origin=item.get("origin", {}).get("S", EVENT_PUBLISHING),
