@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from typing import Any
 
@@ -379,3 +380,19 @@ def test_replaying_events_leaves_an_identical_table() -> None:
     # THEN the table is item-for-item identical
     assert scan_all(client, TABLE) == first
     assert len(first) == sum(len(events) for _, events in records)
+
+
+@mock_aws
+def test_origin_reads_back_through_the_recipient_index() -> None:
+    # GIVEN the same recipient's events from an identity notification and from event publishing
+    client = boto3.client("dynamodb", region_name="eu-west-1")
+    create_events_table(client, TABLE)
+    store = EventStore(client, TABLE)
+    records = [
+        (name, parse_sqs_body(raw_body(load_ses(name)))) for name in ("notification_delivery", "delivery")
+    ]
+    records = [(r, [dataclasses.replace(e, recipient="same@example.com") for e in es]) for r, es in records]
+    store.write(records, retention_seconds=RETENTION, remaining_ms=lambda: 30_000)
+    # WHEN read through the index THEN each keeps its origin (not defaulted to "event")
+    events = store.recipient_events("same@example.com", since=None, limit=10)
+    assert sorted(e.origin for e in events) == ["event", "notification"]

@@ -44,6 +44,7 @@ RECIPIENT_INDEX_NON_KEY_ATTRIBUTES: Final = (
     "delay_type",
     "reject_reason",
     "configuration_set",
+    "origin",  # event publishing or identity notification: not derivable from the keys
 )
 
 # DynamoDB's key size limits (UTF-8 bytes); a GSI key attribute has the same limits as a table key.
