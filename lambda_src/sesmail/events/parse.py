@@ -235,8 +235,8 @@ def _timestamp(value: object, what: str) -> str:
 def _text(value: object) -> str | None:
     if value is None or value == "":
         return None
-    text = value if isinstance(value, str) else str(value)
-    return _valid_utf8(text[:MAX_TEXT])
+    text = (value if isinstance(value, str) else str(value))[:MAX_TEXT]
+    return text if text.isascii() else _valid_utf8(text)  # inlined fast path: ~10 texts per record
 
 
 def _is_utf8(text: str) -> bool:

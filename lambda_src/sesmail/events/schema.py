@@ -77,10 +77,13 @@ def key_problem(pk: str, sk: str, recipient: str) -> str | None:
     with it unrelated records) down: a string that is not valid UTF-8 (unpaired surrogates) cannot
     even be serialised, and an over-long key is a ValidationException for the entire request.
     """
-    try:
-        sizes = (len(pk.encode()), len(sk.encode()), len(recipient.encode()))
-    except UnicodeEncodeError:
-        return "a key value is not valid UTF-8 (unpaired surrogate)"
+    if pk.isascii() and sk.isascii():  # the usual case: one byte per character, nothing to encode
+        sizes = (len(pk), len(sk), len(recipient))
+    else:
+        try:
+            sizes = (len(pk.encode()), len(sk.encode()), len(recipient.encode()))
+        except UnicodeEncodeError:
+            return "a key value is not valid UTF-8 (unpaired surrogate)"
     if sizes[0] > MAX_PARTITION_KEY_BYTES or sizes[2] > MAX_PARTITION_KEY_BYTES:
         return f"a partition key is too long (limit {MAX_PARTITION_KEY_BYTES} bytes)"
     if sizes[1] > MAX_SORT_KEY_BYTES:
