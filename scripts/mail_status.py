@@ -101,15 +101,17 @@ def render_message(status: MessageStatus) -> str:
         f"Message {status.message_id}",
         f"  sent {status.sent_at or '?'}  from {status.source or '?'}  configuration set "
         f"{status.configuration_set or '-'}" + (f"  subject {status.subject!r}" if status.subject else ""),
+        # SES cannot tell which recipient opened or clicked: shown for the message, not per recipient.
+        f"  opened {_yes(status.opened)}  clicked {_yes(status.clicked)}",
         "",
     ]
     lines += table_lines(
-        ("RECIPIENT", "STATUS", "OPENED", "CLICKED", "REASON"),
-        [(r.recipient, r.status, _yes(r.opened), _yes(r.clicked), r.reason) for r in status.recipients],
+        ("RECIPIENT", "STATUS", "REASON"), [(r.recipient, r.status, r.reason) for r in status.recipients]
     )
     lines.append("")
     timeline = sorted(
-        (e for r in status.recipients for e in r.timeline), key=lambda e: (e.event_at, e.recipient)
+        [*(e for r in status.recipients for e in r.timeline), *status.engagement],
+        key=lambda e: (e.event_at, e.recipient),
     )
     lines += table_lines(
         ("TIME (UTC)", "RECIPIENT", "EVENT", "DETAIL"),
@@ -121,8 +123,8 @@ def render_message(status: MessageStatus) -> str:
 def render_history(history: RecipientHistory) -> str:
     lines = [f"Recipient {history.recipient}", ""]
     lines += table_lines(
-        ("MESSAGE", "STATUS", "OPENED", "REASON"),
-        [(mid, s.status, _yes(s.opened), s.reason) for mid, s in history.messages],
+        ("MESSAGE", "STATUS", "REASON"),
+        [(mid, s.status, s.reason) for mid, s in history.messages],
     )
     lines.append("")
     lines += table_lines(

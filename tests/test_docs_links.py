@@ -32,16 +32,6 @@ SOURCE_PATH = re.compile(
 )
 CODE_GLOBS = ("*.py", "*.tf", "*.hcl", "Makefile", "*.mk")
 WORKFLOW_GLOBS = (".github/workflows/*.yml", ".github/workflows/*.yaml")
-# Cited in files another change owns; remove each entry once its file names the real path.
-KNOWN_DANGLING: frozenset[tuple[str, str]] = frozenset(
-    {
-        # the decision is docs/decisions/0030-event-persister-batch-loop.md
-        ("lambda_src/sesmail/events/parse.py", "docs/decisions/0030-event-persister.md"),
-        ("lambda_src/sesmail/events/persist.py", "docs/decisions/0030-event-persister.md"),
-        # the classification table is lambda_src/sesmail/suppression/domain.py
-        ("scripts/audit_suppression.py", "lambda_src/sesmail/suppression.py"),
-    }
-)
 
 
 def repository_files(*patterns: str) -> Iterator[Path]:
@@ -104,7 +94,7 @@ def dangling_paths(globs: tuple[str, ...], cited: Callable[[str], set[str]]) -> 
             continue  # this file names the dangling paths it tolerates
         for path_text in cited(source.read_text()):
             count += 1
-            if not exists(path_text) and (relative, path_text) not in KNOWN_DANGLING:
+            if not exists(path_text):
                 dangling.add(f"{relative}: {path_text}")
     return dangling, count
 

@@ -47,8 +47,13 @@ def terraform_handlers() -> dict[str, str]:
 
 @pytest.fixture
 def lambda_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """What both functions get from Terraform, enough for their module-level initialisation."""
+    """What the functions get from Terraform, enough for their module-level initialisation."""
     monkeypatch.setenv("EVENTS_TABLE_NAME", "ses-events-handler-test")
+    monkeypatch.setenv("SENDING_PRIMARY_REGION", "us-east-1")
+    monkeypatch.setenv("SENDING_STANDBY_REGION", "us-west-2")
+    queue = "https://sqs.us-east-1.amazonaws.com/123456789012/ses-outbox"
+    monkeypatch.setenv("OUTBOX_QUEUE_URL", queue)
+    monkeypatch.setenv("OUTBOX_PARKED_QUEUE_URL", queue + "-parked")
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
     monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", "handler-test")
     with mock_aws():

@@ -6,7 +6,7 @@ locals {
   recipient_index_name         = "recipient-index"
   recipient_index_partition    = "recipient"
   recipient_index_sort         = "event_at"
-  recipient_index_non_key_attr = ["message_id", "event_type", "bounce_type", "bounce_subtype", "diagnostic_code", "status_code", "complaint_feedback_type", "delay_type", "reject_reason", "configuration_set"]
+  recipient_index_non_key_attr = ["message_id", "event_type", "bounce_type", "bounce_subtype", "diagnostic_code", "status_code", "complaint_feedback_type", "delay_type", "reject_reason", "configuration_set", "origin"]
   ttl_attribute                = "expires_at"
 }
 
