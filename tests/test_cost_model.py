@@ -17,6 +17,7 @@ from sesmail.cost.measure import Measurement, index_entry_size, item_size, value
 from sesmail.cost.model import Assumptions, design_cost
 from sesmail.cost.pipeline import ModuleReadError, read_pipeline_defaults
 from sesmail.cost.prices import PriceError, load_prices
+from sesmail.cost.throughput import BatchTiming, advise, lag_seconds
 from sesmail.cost.traffic import DEFAULT_MIX, event_types, sqs_bodies
 from sesmail.events.parse import parse_sqs_body
 
@@ -221,3 +222,40 @@ def test_price_table_has_every_price_for_each_region_with_a_source() -> None:
         assert all(value >= 0 for value in prices.per_unit.values())
     with pytest.raises(PriceError, match="known: eu-west-1, us-east-1"):
         load_prices("ap-south-2")
+
+
+# --- throughput arithmetic -------------------------------------------------------------------------
+
+
+def timing(batch_size: int = 25) -> BatchTiming:
+    # 2 ms CPU on a full core at 256 MB is ~13.8 ms on Lambda, plus 8 ms DynamoDB
+    return BatchTiming(batch_size, 0.002, 0.008, 0.020, 256)
+
+
+def test_lambda_duration_scales_cpu_to_the_memory_share() -> None:
+    assert timing().duration_seconds == pytest.approx(0.002 * 1769 / 256 + 0.008)
+    assert BatchTiming(25, 0.002, 0.008, 0.02, 3008).duration_seconds == pytest.approx(0.010)
+    assert timing().events_per_second_per_concurrency == pytest.approx(25 / (0.002 * 1769 / 256 + 0.028))
+
+
+def test_lag_is_the_window_when_quiet_the_fill_time_when_busy_and_none_past_the_ceiling() -> None:
+    t = timing()
+    tail = t.duration_seconds + t.overhead_seconds
+    assert lag_seconds(1, t, window_seconds=5, ceiling=1000) == pytest.approx(5 + tail)
+    assert lag_seconds(250, t, window_seconds=5, ceiling=1000) == pytest.approx(
+        25 * 5 / 250 + tail
+    )  # 5 pollers
+    assert lag_seconds(1000, t, window_seconds=5, ceiling=1000) is None
+
+
+def test_advice_names_the_knob_for_the_load() -> None:
+    t = timing()
+    rate = t.events_per_second_per_concurrency
+    limits = {"wru_per_event": 1.0, "maximum_concurrency": 5, "reserved_concurrency": 10}
+    assert advise(1, rate, t, **limits).knobs == ("none: 2 of maximum_concurrency 5 needed",)
+    busy = advise(100, rate * 20, t, **limits)
+    assert busy.concurrency_needed == 26
+    assert busy.knobs[:2] == ("maximum_concurrency -> 26", "reserved_concurrency -> 28")
+    assert any("SNS Publish" in knob for knob in busy.knobs)
+    assert any("warm throughput" in knob for knob in advise(1000, 5000, t, **limits).knobs)
+    assert any("per-table quota" in knob for knob in advise(1000, 50_000, t, **limits).knobs)
