@@ -18,6 +18,7 @@ from sesmail.cost.model import Assumptions
 from sesmail.cost.pipeline import ModuleReadError, read_pipeline_defaults
 from sesmail.cost.prices import PriceError, known_regions
 from sesmail.cost.report import DEFAULT_SAMPLE_EVENTS, estimate, render_json, render_table
+from sesmail.cost.traffic import DEFAULT_MIX
 
 EXIT_OK: Final = 0
 EXIT_INPUT: Final = 2
@@ -45,7 +46,17 @@ def _bounded(kind: type[int] | type[float], low: float, high: float, name: str) 
     return parse
 
 
-def build_parser(default_batch: int, default_memory: int) -> argparse.ArgumentParser:
+def _event_types(text: str) -> dict[str, float]:
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    unknown = [name for name in names if name not in DEFAULT_MIX]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(
+            f"--event-types takes names from {', '.join(DEFAULT_MIX)}; got {', '.join(unknown) or 'none'}"
+        )
+    return {name: DEFAULT_MIX[name] for name in names}
+
+
+def build_parser(default_batch: int, default_memory: int, default_retention: int) -> argparse.ArgumentParser:
     parser = _Parser(
         prog="cost_model.py",
         description=__doc__,
@@ -89,6 +100,25 @@ def build_parser(default_batch: int, default_memory: int) -> argparse.ArgumentPa
         help="volume over which fixed monthly costs are amortised (default 1000000)",
     )
     parser.add_argument(
+        "--retention-days",
+        type=_bounded(int, 1, 3650, "--retention-days"),  # type: ignore[arg-type]
+        default=default_retention,
+        help=f"days an event item is kept (default {default_retention}, the module's)",
+    )
+    parser.add_argument(
+        "--event-types",
+        type=_event_types,
+        default=None,
+        help="comma-separated event types the configuration set publishes, a subset of the mix"
+        f" (default all: {', '.join(DEFAULT_MIX)})",
+    )
+    parser.add_argument(
+        "--tracing",
+        choices=["active", "off"],
+        default="active",
+        help="X-Ray tracing of the persister (default active)",
+    )
+    parser.add_argument(
         "--sample-events",
         type=_bounded(int, 100, 200_000, "--sample-events"),  # type: ignore[arg-type]
         default=DEFAULT_SAMPLE_EVENTS,
@@ -103,14 +133,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ModuleReadError as error:
         print(f"cost_model: {error}", file=sys.stderr)
         return EXIT_INPUT
-    args = build_parser(defaults.batch_size, defaults.lambda_memory_mb).parse_args(argv)
+    args = build_parser(
+        defaults.batch_size, defaults.lambda_memory_mb, defaults.event_retention_days
+    ).parse_args(argv)
     assumptions = Assumptions(
         memory_mb=args.memory_mb,
-        retention_days=defaults.event_retention_days,
+        retention_days=args.retention_days,
         dynamodb_latency_ms=args.dynamodb_latency_ms,
         data_key_reuse_seconds=defaults.sqs_data_key_reuse_seconds,
         maximum_concurrency=defaults.maximum_concurrency,
         mails_per_month=args.mails_per_month,
+        tracing=args.tracing == "active",
     )
     try:
         report = estimate(
@@ -119,6 +152,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             events_per_mail_override=args.events_per_mail,
             assumptions=assumptions,
             sample_events=args.sample_events,
+            mix=args.event_types or DEFAULT_MIX,
         )
     except PriceError as error:
         print(f"cost_model: {error}", file=sys.stderr)

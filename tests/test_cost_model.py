@@ -133,6 +133,20 @@ def test_events_per_mail_scales_every_variable_line() -> None:
     assert line(doubled["pipeline"], "SNS", "publishes")["cost"] == pytest.approx(2 * sns["cost"])
 
 
+def test_levers_change_their_own_lines() -> None:
+    default = report_json()
+    lean = report_json(
+        "--event-types", "Delivery,Bounce,Complaint", "--tracing", "off", "--retention-days", "30"
+    )
+    assert lean["events_per_mail"] == pytest.approx(0.97 + 0.02 + 0.0005)
+    assert lean["mix"] == {"Delivery": 0.97, "Bounce": 0.02, "Complaint": 0.0005}
+    assert line(lean["pipeline"], "X-Ray", "traces")["cost"] == 0
+    storage = line(default["pipeline"], "DynamoDB", "storage")
+    assert storage["what"] == "storage for 90 days, table + index"
+    assert line(lean["pipeline"], "DynamoDB", "storage")["what"] == "storage for 30 days, table + index"
+    assert lean["pipeline"]["total_per_1000_mails"] < default["pipeline"]["total_per_1000_mails"] / 2
+
+
 def test_json_shape() -> None:
     report = report_json("--region", "us-east-1")
     assert report["region"] == "us-east-1"
@@ -182,6 +196,7 @@ def test_table_output_sets_the_designs_side_by_side() -> None:
         (["--events-per-mail", "-1"], "--events-per-mail must be between"),
         (["--region", "mars-north-1"], "no prices for region 'mars-north-1'"),
         (["--format", "xml"], "invalid choice: 'xml'"),
+        (["--event-types", "Delivery,Bogus"], "--event-types takes names from Send"),
         (["--bogus"], "unrecognized arguments: --bogus"),
     ],
 )

@@ -44,6 +44,7 @@ class Assumptions:
     idle_pollers: int = 5  # the SQS event source starts with five long-polling pollers
     long_poll_seconds: int = 20  # the queue's receive_wait_time_seconds
     mails_per_month: int = 1_000_000
+    tracing: bool = True  # the module sets tracing_config mode = "Active"
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,8 +242,8 @@ def design_cost(
         ),
         line(
             "X-Ray",
-            "traces (active tracing, upper bound)",
-            invocations,
+            "traces (active tracing, upper bound)" if assumptions.tracing else "traces (tracing off)",
+            invocations if assumptions.tracing else 0,
             "trace",
             prices["xray_per_million_traces"] * per_million,
         ),
