@@ -15,9 +15,9 @@ from sesmail.archive.athena import run_query
 from sesmail.archive.ledger import (
     LedgerError,
     LedgerRow,
+    emf_documents,
     ledger_day,
     ledger_query,
-    metric_data,
     parse_rows,
     with_total,
 )
@@ -97,13 +97,17 @@ def test_rows_refuse_an_unexpected_shape() -> None:
         parse_rows([])
 
 
-def test_metric_data_is_timestamped_when_the_ledger_runs() -> None:
+def test_metrics_are_emf_documents_timestamped_when_the_ledger_runs() -> None:
     now = datetime(2026, 11, 29, 0, 31, tzinfo=UTC)
-    data = metric_data(with_total([LedgerRow("transactional", 10, 9, 0, 0, 0, 0, 0, 1)]), now)
-    assert len(data) == 2 * 9
-    assert {entry["Timestamp"] for entry in data} == {now}
-    rate = [e for e in data if e["MetricName"] == "NoOutcome24hRate" and e["Dimensions"][0]["Value"] == "ALL"]
-    assert rate[0]["Value"] == pytest.approx(0.1)
+    documents = emf_documents(with_total([LedgerRow("transactional", 10, 9, 0, 0, 0, 0, 0, 1)]), now, "Ns")
+    assert [d["ConfigurationSet"] for d in documents] == ["transactional", "ALL"]
+    total = documents[-1]
+    assert total["_aws"]["Timestamp"] == int(now.timestamp() * 1000)
+    (directive,) = total["_aws"]["CloudWatchMetrics"]
+    assert directive["Namespace"] == "Ns" and directive["Dimensions"] == [["ConfigurationSet"]]
+    names = [m["Name"] for m in directive["Metrics"]]
+    assert all(name in total for name in names)  # every declared metric has its value
+    assert (total["Sent"], total["NoOutcome24h"], total["NoOutcome24hRate"]) == (10, 1, pytest.approx(0.1))
 
 
 # --- Athena adapter ------------------------------------------------------------------------------
@@ -155,11 +159,9 @@ def test_run_query_gives_up_at_the_timeout(athena: tuple[Any, Stubber]) -> None:
 # --- handler -------------------------------------------------------------------------------------
 
 
-def test_run_ledger_keeps_the_day_in_s3_and_publishes_metrics() -> None:
+def test_run_ledger_keeps_the_day_in_s3_and_logs_metrics(capsys: pytest.CaptureFixture[str]) -> None:
     session = get_session()
-    clients = {
-        name: session.create_client(name, region_name="eu-west-1") for name in ("athena", "s3", "cloudwatch")
-    }
+    clients = {name: session.create_client(name, region_name="eu-west-1") for name in ("athena", "s3")}
     stubbers = {name: Stubber(client) for name, client in clients.items()}
     stubbers["athena"].add_response(
         "start_query_execution",
@@ -181,9 +183,6 @@ def test_run_ledger_keeps_the_day_in_s3_and_publishes_metrics() -> None:
             "ContentType": "application/json",
         },
     )
-    stubbers["cloudwatch"].add_response(
-        "put_metric_data", {}, {"Namespace": "SesMailPlatform/Ledger", "MetricData": ANY}
-    )
     for stubber in stubbers.values():
         stubber.activate()
 
@@ -196,6 +195,8 @@ def test_run_ledger_keeps_the_day_in_s3_and_publishes_metrics() -> None:
     }  # fmt: skip
     for stubber in stubbers.values():
         stubber.assert_no_pending_responses()
+    logged = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(d["ConfigurationSet"], d["Sent"]) for d in logged] == [("transactional", 200), ("ALL", 200)]
 
 
 def test_bad_day_and_missing_settings_are_one_clear_error() -> None:

@@ -157,33 +157,28 @@ def with_total(rows: Sequence[LedgerRow]) -> list[LedgerRow]:
     return [*rows, total]
 
 
-def metric_data(rows: Sequence[LedgerRow], timestamp: datetime) -> list[dict[str, Any]]:
-    """PutMetricData entries, dimension ``ConfigurationSet``. Timestamped when the ledger runs: an
-    alarm only evaluates recent periods, so a data point dated two days back would never be seen."""
-    data: list[dict[str, Any]] = []
+def emf_documents(rows: Sequence[LedgerRow], timestamp: datetime, namespace: str) -> list[dict[str, Any]]:
+    """One CloudWatch embedded-metric-format document per configuration set (dimension
+    ``ConfigurationSet``), printed to the log: metrics without ``cloudwatch:PutMetricData``, whose
+    only resource is ``*`` (docs/decisions/0021-iam-wildcards.md). Timestamped when the ledger runs:
+    an alarm only evaluates recent periods, so a data point dated two days back would never be seen."""
+    metrics = [{"Name": name, "Unit": "Count"} for name in METRIC_NAMES.values()]
+    metrics.append({"Name": NO_OUTCOME_RATE_METRIC, "Unit": "None"})
+    documents = []
     for row in rows:
-        dimensions = [{"Name": "ConfigurationSet", "Value": row.configuration_set}]
-        for field_name, metric in METRIC_NAMES.items():
-            value = float(getattr(row, field_name))
-            data.append(
-                {
-                    "MetricName": metric,
-                    "Dimensions": dimensions,
-                    "Timestamp": timestamp,
-                    "Value": value,
-                    "Unit": "Count",
-                }
-            )
-        data.append(
-            {
-                "MetricName": NO_OUTCOME_RATE_METRIC,
-                "Dimensions": dimensions,
-                "Timestamp": timestamp,
-                "Value": row.no_outcome_rate,
-                "Unit": "None",
-            }
-        )
-    return data
+        document: dict[str, Any] = {
+            "_aws": {
+                "Timestamp": int(timestamp.timestamp() * 1000),
+                "CloudWatchMetrics": [
+                    {"Namespace": namespace, "Dimensions": [["ConfigurationSet"]], "Metrics": metrics}
+                ],
+            },
+            "ConfigurationSet": row.configuration_set,
+            NO_OUTCOME_RATE_METRIC: row.no_outcome_rate,
+        }
+        document.update({metric: getattr(row, name) for name, metric in METRIC_NAMES.items()})
+        documents.append(document)
+    return documents
 
 
 def ledger_document(day: date, rows: Sequence[LedgerRow], query_execution_id: str) -> dict[str, Any]:

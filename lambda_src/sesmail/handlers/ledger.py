@@ -5,7 +5,7 @@ Environment: ``ARCHIVE_DATABASE``, ``ARCHIVE_TABLE``, ``ATHENA_WORKGROUP``, ``LE
 ``LEDGER_METRICS_NAMESPACE`` (default ``SesMailPlatform/Ledger``), ``LEDGER_QUERY_TIMEOUT_SECONDS``
 (default 240). An event ``{"day": "YYYY-MM-DD"}`` recomputes that day (backfill); otherwise the day is
 today - 2 (UTC). Writes ``s3://LEDGER_BUCKET/ledger/yyyy/MM/dd.json`` and one metric per count per
-configuration set plus an ``ALL`` total (dimension ``ConfigurationSet``).
+configuration set plus an ``ALL`` total (dimension ``ConfigurationSet``), as EMF log documents.
 """
 
 from __future__ import annotations
@@ -15,22 +15,20 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any, Final
+from typing import Any
 
 from sesmail.archive.athena import run_query
 from sesmail.archive.ledger import (
     LedgerError,
+    emf_documents,
     ledger_day,
     ledger_document,
     ledger_key,
     ledger_query,
-    metric_data,
     parse_rows,
     with_total,
 )
 from sesmail.aws.calls import AwsCallError, call_with_retries, client_config
-
-PUT_METRIC_DATA_LIMIT: Final = 1000  # metric data entries per PutMetricData call
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,16 +94,10 @@ def run_ledger(
             Body=json.dumps(document, indent=2).encode(),
             ContentType="application/json",
         )
-        data = metric_data(rows, moment)
-        cloudwatch = clients("cloudwatch")
-        for start in range(0, len(data), PUT_METRIC_DATA_LIMIT):
-            call_with_retries(
-                cloudwatch.put_metric_data,
-                Namespace=settings.namespace,
-                MetricData=data[start : start + PUT_METRIC_DATA_LIMIT],
-            )
     except AwsCallError as error:
         raise LedgerError(str(error)) from None
+    for document in emf_documents(rows, moment, settings.namespace):
+        print(json.dumps(document, separators=(",", ":")))  # Lambda's stdout is the log stream
     total = rows[-1]
     return {
         "day": day.isoformat(),
