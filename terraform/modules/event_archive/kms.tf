@@ -16,7 +16,7 @@ resource "aws_kms_key" "this" {
         Resource  = "*"
       },
       {
-        Sid       = "LogsEncryptsFirehoseLogGroup"
+        Sid       = "LogsEncryptsOwnLogGroups"
         Effect    = "Allow"
         Principal = { Service = "logs.${var.region}.amazonaws.com" }
         Action = [
@@ -24,7 +24,7 @@ resource "aws_kms_key" "this" {
           "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey",
         ]
         Resource  = "*"
-        Condition = { ArnEquals = { "kms:EncryptionContext:aws:logs:arn" = local.log_group_arn } }
+        Condition = { ArnEquals = { "kms:EncryptionContext:aws:logs:arn" = [local.log_group_arn, local.ledger_log_arn] } }
       },
     ]
   })

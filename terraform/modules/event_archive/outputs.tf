@@ -42,3 +42,13 @@ output "named_query_ids" {
   description = "Athena named query IDs by purpose: rates_by_domain_and_configuration_set, message_history."
   value       = { for key, query in aws_athena_named_query.this : key => query.id }
 }
+
+output "ledger_function_name" {
+  description = "Name of the daily delivery ledger function (null when ledger_enabled is false)."
+  value       = one(aws_lambda_function.ledger[*].function_name)
+}
+
+output "ledger_alarm_names" {
+  description = "Names of the ledger alarms (no outcome within 24 h, ledger errors); empty when disabled."
+  value       = concat(aws_cloudwatch_metric_alarm.no_outcome[*].alarm_name, aws_cloudwatch_metric_alarm.ledger_errors[*].alarm_name)
+}

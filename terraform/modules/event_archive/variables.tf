@@ -132,3 +132,49 @@ variable "tags" {
   default     = {}
   nullable    = false
 }
+
+variable "ledger_enabled" {
+  type        = bool
+  description = "Run the daily delivery ledger over the archive (a scheduled Lambda, its metrics and alarms)."
+  default     = false
+  nullable    = false
+}
+
+variable "ledger_lambda_zip_path" {
+  type        = string
+  description = "Deployment zip holding the sesmail package (any zip built by `make package`: the handler is set here). Required when ledger_enabled."
+  default     = null
+}
+
+variable "ledger_schedule_expression" {
+  type        = string
+  description = "When the ledger runs (UTC). It reports on the day two days back, so any time of day works."
+  default     = "cron(30 0 * * ? *)"
+
+  validation {
+    condition     = can(regex("^(cron|rate)\\(.+\\)$", var.ledger_schedule_expression))
+    error_message = "ledger_schedule_expression must be an EventBridge cron(...) or rate(...) expression."
+  }
+}
+
+variable "ledger_no_outcome_rate_threshold" {
+  type        = number
+  description = "Alarm when more than this fraction of a day's recipients (all configuration sets) had no outcome within 24 h."
+  default     = 0.005
+
+  validation {
+    condition     = var.ledger_no_outcome_rate_threshold > 0 && var.ledger_no_outcome_rate_threshold < 1
+    error_message = "ledger_no_outcome_rate_threshold must be a fraction between 0 and 1 (0.005 = 0.5 %)."
+  }
+}
+
+variable "ledger_alarm_topic_arn" {
+  type        = string
+  description = "SNS topic the ledger alarms notify (the alarms module's topic); null creates the alarms without actions."
+  default     = null
+
+  validation {
+    condition     = var.ledger_alarm_topic_arn == null || can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$", var.ledger_alarm_topic_arn))
+    error_message = "ledger_alarm_topic_arn must be null or an SNS topic ARN."
+  }
+}

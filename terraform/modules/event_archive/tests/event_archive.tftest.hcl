@@ -30,6 +30,16 @@ mock_provider "aws" {
       id = "ses-test-ses-archive"
     }
   }
+  mock_resource "aws_lambda_function" {
+    defaults = {
+      arn = "arn:aws:lambda:eu-west-1:111122223333:function:ses-test-ses-ledger"
+    }
+  }
+  mock_resource "aws_cloudwatch_event_rule" {
+    defaults = {
+      arn = "arn:aws:events:eu-west-1:111122223333:rule/ses-test-ses-ledger"
+    }
+  }
 }
 
 variables {
@@ -181,6 +191,74 @@ run "named_queries_for_rates_and_message_history" {
   }
 }
 
+run "ledger_is_off_by_default" {
+  command = plan
+
+  assert {
+    condition     = length(aws_lambda_function.ledger) == 0 && length(aws_cloudwatch_metric_alarm.no_outcome) == 0 && length(aws_cloudwatch_event_rule.ledger) == 0
+    error_message = "the ledger must only exist when ledger_enabled"
+  }
+}
+
+run "ledger_runs_daily_keeps_its_result_and_alarms" {
+  command = plan
+
+  variables {
+    ledger_enabled         = true
+    ledger_lambda_zip_path = "tests/fixture.zip"
+    ledger_alarm_topic_arn = "arn:aws:sns:eu-west-1:111122223333:ses-test-alarms"
+  }
+
+  assert {
+    condition     = aws_lambda_function.ledger[0].handler == "sesmail.handlers.ledger.handler" && aws_lambda_function.ledger[0].architectures == tolist(["arm64"])
+    error_message = "the ledger runs sesmail.handlers.ledger on arm64"
+  }
+  assert {
+    condition     = aws_lambda_function.ledger[0].environment[0].variables == tomap({ ARCHIVE_DATABASE = "ses_test_ses_archive", ARCHIVE_TABLE = "events", ATHENA_WORKGROUP = "ses-test-ses-archive", LEDGER_BUCKET = "ses-test-ses-event-archive-111122223333", LEDGER_METRICS_NAMESPACE = "SesMailPlatform/Ledger", LEDGER_QUERY_TIMEOUT_SECONDS = "240" })
+    error_message = "the function must be pointed at this archive's table, workgroup and bucket"
+  }
+  assert {
+    condition     = aws_cloudwatch_event_rule.ledger[0].schedule_expression == "cron(30 0 * * ? *)" && aws_cloudwatch_event_target.ledger[0].arn == aws_lambda_function.ledger[0].arn
+    error_message = "the ledger must run daily"
+  }
+  assert {
+    condition     = aws_lambda_permission.ledger[0].principal == "events.amazonaws.com" && aws_lambda_permission.ledger[0].source_arn == aws_cloudwatch_event_rule.ledger[0].arn
+    error_message = "only the schedule may invoke the ledger"
+  }
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.no_outcome[0].metric_name == "NoOutcome24hRate" && aws_cloudwatch_metric_alarm.no_outcome[0].namespace == "SesMailPlatform/Ledger" && aws_cloudwatch_metric_alarm.no_outcome[0].dimensions.ConfigurationSet == "ALL" && aws_cloudwatch_metric_alarm.no_outcome[0].threshold == 0.005
+    error_message = "the no-outcome alarm watches the ALL rate the ledger logs"
+  }
+  assert {
+    condition     = alltrue([for d in [aws_cloudwatch_metric_alarm.no_outcome[0].alarm_description, aws_cloudwatch_metric_alarm.ledger_errors[0].alarm_description, aws_cloudwatch_event_rule.ledger[0].description] : endswith(d, "Runbook: docs/runbooks/ledger-no-outcome.md")])
+    error_message = "every ledger alarm and rule names its runbook last"
+  }
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.no_outcome[0].alarm_actions == toset(["arn:aws:sns:eu-west-1:111122223333:ses-test-alarms"])
+    error_message = "the alarms notify the given topic"
+  }
+  assert {
+    condition     = jsondecode(aws_iam_role_policy.ledger[0].policy).Statement[0].Resource == "arn:aws:athena:eu-west-1:111122223333:workgroup/ses-test-ses-archive"
+    error_message = "the ledger may query this workgroup only"
+  }
+  assert {
+    condition     = alltrue([for st in jsondecode(aws_iam_role_policy.ledger[0].policy).Statement : !contains(flatten([st.Resource]), "*")])
+    error_message = "no wildcard resource in the ledger role"
+  }
+  assert {
+    condition     = contains(jsondecode(aws_kms_key.this.policy).Statement[1].Condition.ArnEquals["kms:EncryptionContext:aws:logs:arn"], "arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/ses-test-ses-ledger")
+    error_message = "the key must let Logs encrypt the ledger's log group"
+  }
+}
+
+run "ledger_needs_a_zip" {
+  command = plan
+  variables {
+    ledger_enabled = true
+  }
+  expect_failures = [aws_lambda_function.ledger]
+}
+
 # --- one failing run per validation ------------------------------------------------------------
 
 run "rejects_bad_name_prefix" {
@@ -294,4 +372,28 @@ run "rejects_retention_before_glacier" {
     archive_retention_days = 120
   }
   expect_failures = [aws_s3_bucket_lifecycle_configuration.this]
+}
+
+run "rejects_bad_schedule" {
+  command = plan
+  variables {
+    ledger_schedule_expression = "every day"
+  }
+  expect_failures = [var.ledger_schedule_expression]
+}
+
+run "rejects_threshold_outside_0_1" {
+  command = plan
+  variables {
+    ledger_no_outcome_rate_threshold = 1.5
+  }
+  expect_failures = [var.ledger_no_outcome_rate_threshold]
+}
+
+run "rejects_non_topic_alarm_sink" {
+  command = plan
+  variables {
+    ledger_alarm_topic_arn = "oncall@example.org"
+  }
+  expect_failures = [var.ledger_alarm_topic_arn]
 }
