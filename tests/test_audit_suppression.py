@@ -26,7 +26,7 @@ from fake_clock import FakeClock
 from sesmail.aws.calls import client_config
 from sesmail.cli.exits import EXIT_CODES_HELP
 from sesmail.suppression.api import AwsClients
-from suppression_fixtures import create_event_table, put_event, put_hard_bounce
+from suppression_fixtures import create_event_table, put_event, put_hard_bounce, put_soft_bounce
 
 ROOT = Path(__file__).resolve().parents[1]
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
@@ -122,15 +122,12 @@ def two_page_list(h: Harness) -> None:
     """Page 1: a hard bounce and a soft bounce with evidence; page 2: a complaint, a stale entry, and one
     with no evidence."""
     put_hard_bounce(h.dynamodb, TABLE, "hard@example.com", "2026-11-18T10:00:00.000Z", "m-hard")
-    put_event(
+    put_soft_bounce(
         h.dynamodb,
         TABLE,
-        recipient="soft@example.com",
-        event_at="2026-11-20T10:00:00.000Z",
-        event_type="Bounce",
-        message_id="m-soft",
-        bounce_type="Transient",
-        bounce_subtype="MailboxFull",
+        "soft@example.com",
+        "2026-11-20T10:00:00.000Z",
+        "m-soft",
         status_code="4.2.2",
         diagnostic_code="smtp; 452 4.2.2 mailbox full",
     )
@@ -272,6 +269,22 @@ def test_api_failure_writes_the_partial_report_and_exits_1(harness: Harness, tmp
     assert re.search(r"^all\s+1$", err, flags=re.M)
     assert "would remove" not in harness.stdout.getvalue()
     assert list(tmp_path.iterdir()) == [output]  # no temp file left behind
+
+
+def test_a_bounce_after_the_listing_does_not_make_a_hard_bounce_removable(harness: Harness) -> None:
+    # GIVEN an address listed 10 days ago for a hard bounce, and a transient bounce stored 2 days ago
+    put_hard_bounce(harness.dynamodb, TABLE, "hard@example.com", "2026-11-18T11:59:00.000Z", "m-hard")
+    put_soft_bounce(harness.dynamodb, TABLE, "hard@example.com", "2026-11-26T10:00:00.000Z", "m-later")
+    harness.add_page([("hard@example.com", "BOUNCE", days_ago(10))], None, None)
+    # WHEN soft bounces are selected for removal
+    code = harness.run("--format", "json", "--remove", "soft-bounce")
+    # THEN the entry is classified by the bounce that listed it, and nothing would be removed
+    assert code == 0, harness.stderr.getvalue()
+    out = harness.stdout.getvalue()
+    report, _end = json.JSONDecoder().raw_decode(out)
+    assert [(row["class"], row["message_id"]) for row in report["rows"]] == [("hard-bounce", "m-hard")]
+    assert "would remove" not in out
+    assert "dry run: 0 entries would be removed" in out
 
 
 # --- removal -----------------------------------------------------------------------------------------

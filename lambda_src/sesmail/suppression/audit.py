@@ -14,7 +14,6 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import partial
 from typing import IO, Any, TextIO
 
 from sesmail.aws import clients as aws_factory
@@ -50,7 +49,12 @@ from sesmail.suppression.report import ReportMeta, ReportSpool, write_summary_ta
 
 
 def _dynamodb_evidence_lookup(region: str | None, table: str) -> EvidenceLookup:
-    return partial(latest_bounce_or_complaint, aws_factory.client("dynamodb", region), table)
+    client = aws_factory.client("dynamodb", region)
+
+    def lookup(address: str, listed_at: datetime | None) -> Evidence | None:
+        return latest_bounce_or_complaint(client, table, address, listed_at=listed_at)
+
+    return lookup
 
 
 def _utc_now() -> datetime:
@@ -256,7 +260,7 @@ def run_check(args: argparse.Namespace, runtime: Runtime) -> int:
     clients = runtime.clients(args.region)
     limiter = RateLimiter(args.rate, clock=runtime.monotonic, sleep=runtime.sleep)
     entry = SuppressionListApi(clients.sesv2, limiter, sleep=runtime.sleep).get(address)
-    evidence = runtime.evidence_lookup(args.region, table)(address)
+    evidence = runtime.evidence_lookup(args.region, table)(address, entry.listed_at if entry else None)
     result: dict[str, Any] = {"address": address, "suppressed": entry is not None}
     if entry is None:
         result["recommendation"] = "nothing to do on the suppression list: look at the message's own events"

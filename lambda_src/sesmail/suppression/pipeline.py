@@ -23,7 +23,8 @@ LOOKUP_BATCH: Final = 16
 
 logger = logging.getLogger("audit_suppression")
 
-EvidenceLookup = Callable[[str], Evidence | None]
+# (address, listed_at) -> the evidence for that listing; listed_at None = the newest evidence at all.
+EvidenceLookup = Callable[[str, datetime | None], Evidence | None]
 
 
 class Progress:
@@ -78,7 +79,7 @@ def audited_entries(
     in_flight = 0
 
     def look_up(batch: list[SuppressedEntry]) -> list[Evidence | None]:
-        return [lookup(entry.address) for entry in batch]
+        return [lookup(entry.address, entry.listed_at) for entry in batch]
 
     def ready() -> Iterator[AuditedEntry]:
         nonlocal in_flight
@@ -110,9 +111,9 @@ def audited_entries(
 
 
 def logged_lookup(lookup: EvidenceLookup) -> EvidenceLookup:
-    def run(address: str) -> Evidence | None:
+    def run(address: str, listed_at: datetime | None) -> Evidence | None:
         try:
-            return lookup(address)
+            return lookup(address, listed_at)
         except AwsCallError:
             logger.error("evidence lookup failed for %s", mask_email(address))
             raise
