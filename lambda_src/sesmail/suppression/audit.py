@@ -86,6 +86,7 @@ class ListPlan:
     remove: frozenset[SuppressionClass]
     bulk_s3: S3Location | None
     audit_s3: S3Location | None
+    started_at: datetime  # before the listing: entries re-listed since then are re-checked before removal
 
 
 def validate_list_args(args: argparse.Namespace, now: datetime, stdin_is_tty: bool) -> ListPlan:
@@ -118,6 +119,7 @@ def validate_list_args(args: argparse.Namespace, now: datetime, stdin_is_tty: bo
         remove=remove,
         bulk_s3=S3Location.parse(args.bulk_s3_uri, option="--bulk-s3-uri") if args.bulk_s3_uri else None,
         audit_s3=S3Location.parse(args.audit_s3_uri, option="--audit-s3-uri") if args.audit_s3_uri else None,
+        started_at=now,
     )
 
 
@@ -232,7 +234,9 @@ def _apply(
     operator = caller_arn(clients.sts, sleep=runtime.sleep)
     audit = AuditLog(args.audit_log, tool="audit_suppression.py", now=runtime.now)
     audit.operator = operator
-    ctx = RemovalContext(clients, api, audit, out, runtime.stderr, runtime.sleep, runtime.now)
+    ctx = RemovalContext(
+        clients, api, audit, out, runtime.stderr, runtime.sleep, runtime.now, plan.started_at
+    )
     exit_code: int = ExitCode.OK
     try:
         if plan.bulk_s3 is not None and count > args.bulk_threshold:

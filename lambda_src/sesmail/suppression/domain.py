@@ -254,6 +254,11 @@ def format_time(value: datetime) -> str:
     return value.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
+def format_exact_time(value: datetime) -> str:
+    """Like ``format_time`` but keeps sub-second digits when there are any (a listing-time identity)."""
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
 def parse_event_time(raw: str) -> datetime:
     """Stored ``event_at`` (``...Z`` with milliseconds) -> aware datetime."""
     parsed = datetime.fromisoformat(raw.replace("Z", "+00:00"))

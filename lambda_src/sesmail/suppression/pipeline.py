@@ -17,7 +17,13 @@ from typing import Final, TextIO
 
 from sesmail.aws.calls import AwsCallError, AwsSetupError
 from sesmail.privacy import mask_email
-from sesmail.suppression.domain import AuditedEntry, Evidence, SuppressedEntry, audit_entry, format_time
+from sesmail.suppression.domain import (
+    AuditedEntry,
+    Evidence,
+    SuppressedEntry,
+    audit_entry,
+    format_exact_time,
+)
 
 LOOKUP_BATCH: Final = 16
 
@@ -128,7 +134,7 @@ class Candidate:
     address: str
     reason: str
     klass: str
-    listed_at: str
+    listed_at: str  # LastUpdateTime as classified, to the sub-second: re-checked before removal
     evidence: dict[str, str | None] | None
 
     @classmethod
@@ -137,7 +143,7 @@ class Candidate:
             address=audited.entry.address,
             reason=audited.entry.reason.value,
             klass=audited.klass.value,
-            listed_at=format_time(audited.entry.listed_at),
+            listed_at=format_exact_time(audited.entry.listed_at),
             evidence=audited.evidence.as_record() if audited.evidence else None,
         )
 
