@@ -238,7 +238,9 @@ def test_throttling_then_success_backs_off_and_completes(
     report = json.loads(harness.stdout.getvalue())
     assert report["complete"] is True
     assert [row["address"] for row in report["rows"]] == ["a@example.com", "b@example.com"]
-    assert round(sum(harness.clock.sleeps), 6) >= 3.0  # four requests at 1/s: at least three seconds of pacing
+    assert (
+        round(sum(harness.clock.sleeps), 6) >= 3.0
+    )  # four requests at 1/s: at least three seconds of pacing
     assert "list_suppressed_destinations: TooManyRequestsException (attempt 1/6)" in caplog.text
 
 
