@@ -67,7 +67,7 @@ class SesV2StandIn:
         return response
 
 
-def stub_evidence(address: str) -> Evidence | None:
+def stub_evidence(address: str, listed_at: datetime | None) -> Evidence | None:
     """Deterministic mix: ~20 % nothing stored, the rest hard/soft bounces with a diagnostic code."""
     bucket = zlib.crc32(address.encode()) % 10
     if bucket < 2:

@@ -40,9 +40,17 @@ def put_event(
 
 
 def put_bounce(
-    dynamodb: Any, table: str, recipient: str, event_at: str, message_id: str, subtype: str, **details: str
+    dynamodb: Any,
+    table: str,
+    recipient: str,
+    event_at: str,
+    message_id: str,
+    subtype: str,
+    *,
+    bounce_type: str = "Permanent",
+    **details: str,
 ) -> None:
-    """A stored Permanent bounce of ``subtype``."""
+    """A stored bounce of ``bounce_type`` (Permanent unless given) and ``subtype``."""
     put_event(
         dynamodb,
         table,
@@ -50,9 +58,31 @@ def put_bounce(
         event_at=event_at,
         event_type="Bounce",
         message_id=message_id,
-        bounce_type="Permanent",
+        bounce_type=bounce_type,
         bounce_subtype=subtype,
         **details,
+    )
+
+
+def put_soft_bounce(
+    dynamodb: Any, table: str, recipient: str, event_at: str, message_id: str, **details: str
+) -> None:
+    """A stored Transient/MailboxFull bounce: the audit's ``soft-bounce`` evidence."""
+    put_bounce(
+        dynamodb, table, recipient, event_at, message_id, "MailboxFull", bounce_type="Transient", **details
+    )
+
+
+def put_complaint(dynamodb: Any, table: str, recipient: str, event_at: str, message_id: str) -> None:
+    """A stored Complaint with feedback type ``abuse``."""
+    put_event(
+        dynamodb,
+        table,
+        recipient=recipient,
+        event_at=event_at,
+        event_type="Complaint",
+        message_id=message_id,
+        complaint_feedback_type="abuse",
     )
 
 

@@ -26,7 +26,8 @@ from fake_clock import FakeClock
 from sesmail.aws.calls import client_config
 from sesmail.cli.exits import EXIT_CODES_HELP
 from sesmail.suppression.api import AwsClients
-from suppression_fixtures import create_event_table, put_event, put_hard_bounce
+from sesmail.suppression.removal import RELIST_SKEW
+from suppression_fixtures import create_event_table, put_bounce, put_hard_bounce, put_soft_bounce
 
 ROOT = Path(__file__).resolve().parents[1]
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
@@ -87,6 +88,21 @@ class Harness:
     def identity(self) -> None:
         self.sts.add_response("get_caller_identity", {"Arn": OPERATOR_ARN}, {})
 
+    def current(self, address: str, reason: str | None, listed_at: datetime | None = None) -> None:
+        """The GetSuppressedDestination re-read just before removal; ``reason`` None: no longer listed."""
+        if reason is None:
+            self.sesv2.add_client_error(
+                "get_suppressed_destination",
+                service_error_code="NotFoundException",
+                http_status_code=404,
+                expected_params={"EmailAddress": address},
+            )
+            return
+        entry = {"EmailAddress": address, "Reason": reason, "LastUpdateTime": listed_at}
+        self.sesv2.add_response(
+            "get_suppressed_destination", {"SuppressedDestination": entry}, {"EmailAddress": address}
+        )
+
     def add_page(
         self,
         entries: list[tuple[str, str, datetime]],
@@ -122,15 +138,12 @@ def two_page_list(h: Harness) -> None:
     """Page 1: a hard bounce and a soft bounce with evidence; page 2: a complaint, a stale entry, and one
     with no evidence."""
     put_hard_bounce(h.dynamodb, TABLE, "hard@example.com", "2026-11-18T10:00:00.000Z", "m-hard")
-    put_event(
+    put_soft_bounce(
         h.dynamodb,
         TABLE,
-        recipient="soft@example.com",
-        event_at="2026-11-20T10:00:00.000Z",
-        event_type="Bounce",
-        message_id="m-soft",
-        bounce_type="Transient",
-        bounce_subtype="MailboxFull",
+        "soft@example.com",
+        "2026-11-20T10:00:00.000Z",
+        "m-soft",
         status_code="4.2.2",
         diagnostic_code="smtp; 452 4.2.2 mailbox full",
     )
@@ -225,7 +238,9 @@ def test_throttling_then_success_backs_off_and_completes(
     report = json.loads(harness.stdout.getvalue())
     assert report["complete"] is True
     assert [row["address"] for row in report["rows"]] == ["a@example.com", "b@example.com"]
-    assert harness.clock.now >= 3.0  # four requests at 1/s: at least three seconds of pacing
+    assert (
+        round(sum(harness.clock.sleeps), 6) >= 3.0
+    )  # four requests at 1/s: at least three seconds of pacing
     assert "list_suppressed_destinations: TooManyRequestsException (attempt 1/6)" in caplog.text
 
 
@@ -274,6 +289,22 @@ def test_api_failure_writes_the_partial_report_and_exits_1(harness: Harness, tmp
     assert list(tmp_path.iterdir()) == [output]  # no temp file left behind
 
 
+def test_a_bounce_after_the_listing_does_not_make_a_hard_bounce_removable(harness: Harness) -> None:
+    # GIVEN an address listed 10 days ago for a hard bounce, and a transient bounce stored 2 days ago
+    put_hard_bounce(harness.dynamodb, TABLE, "hard@example.com", "2026-11-18T11:59:00.000Z", "m-hard")
+    put_soft_bounce(harness.dynamodb, TABLE, "hard@example.com", "2026-11-26T10:00:00.000Z", "m-later")
+    harness.add_page([("hard@example.com", "BOUNCE", days_ago(10))], None, None)
+    # WHEN soft bounces are selected for removal
+    code = harness.run("--format", "json", "--remove", "soft-bounce")
+    # THEN the entry is classified by the bounce that listed it, and nothing would be removed
+    assert code == 0, harness.stderr.getvalue()
+    out = harness.stdout.getvalue()
+    report, _end = json.JSONDecoder().raw_decode(out)
+    assert [(row["class"], row["message_id"]) for row in report["rows"]] == [("hard-bounce", "m-hard")]
+    assert "would remove" not in out
+    assert "dry run: 0 entries would be removed" in out
+
+
 # --- removal -----------------------------------------------------------------------------------------
 
 
@@ -296,24 +327,22 @@ def test_dry_run_prints_would_remove_and_calls_nothing(harness: Harness, tmp_pat
 def test_apply_removes_paced_and_writes_one_audit_record_per_removal(
     harness: Harness, tmp_path: Path
 ) -> None:
-    # GIVEN the two-page list, the operator identity, and two deletes (one already gone)
+    # GIVEN the two-page list, the operator identity; each entry is re-read before its removal: the
+    # first is unchanged and is deleted, the second is already gone (so no delete is sent for it)
     two_page_list(harness)
     harness.identity()
+    harness.current("soft@example.com", "BOUNCE", days_ago(8))
     harness.sesv2.add_response("delete_suppressed_destination", {}, {"EmailAddress": "soft@example.com"})
-    harness.sesv2.add_client_error(
-        "delete_suppressed_destination",
-        service_error_code="NotFoundException",
-        http_status_code=404,
-        expected_params={"EmailAddress": "old@example.com"},
-    )
+    harness.current("old@example.com", None)
     # WHEN applying with --yes
     code, records = harness.apply(tmp_path, "--remove", "soft-bounce,stale")
-    # THEN both were attempted, each on its own 1 s slot, and each has an audit record
+    # THEN both were handled, each request on its own 1 s slot, and each has an audit record
     assert code == 0, harness.stderr.getvalue()
     out = harness.stdout.getvalue()
     assert "removed soft@example.com (soft-bounce)" in out
     assert "not-found old@example.com (stale)" in out
-    assert harness.clock.now >= 3.0  # 2 list pages + 2 deletes at 1 request/s
+    assert "1 removed, 1 not found, 0 skipped (changed since classification)" in out
+    assert round(sum(harness.clock.sleeps), 6) >= 4.0  # 2 list pages + 2 re-reads + 1 delete at 1 request/s
     assert [(r["address"], r["class"], r["result"]) for r in records] == [
         ("soft@example.com", "soft-bounce", "removed"),
         ("old@example.com", "stale", "not-found"),
@@ -328,11 +357,51 @@ def test_apply_removes_paced_and_writes_one_audit_record_per_removal(
     assert records[0]["run_id"] == records[1]["run_id"]
 
 
+@pytest.mark.parametrize(
+    ("reason", "listed_at", "why"),
+    [
+        # re-listed for a complaint: never removed as a soft bounce (complaints need --include-complaints)
+        (
+            "COMPLAINT",
+            days_ago(1),
+            "reason BOUNCE -> COMPLAINT; listed_at 2026-11-20T12:00:00Z -> 2026-11-27T12:00:00Z",
+        ),
+        # re-listed for a new bounce: the evidence the class was based on is no longer the listing's cause
+        ("BOUNCE", days_ago(1), "listed_at 2026-11-20T12:00:00Z -> 2026-11-27T12:00:00Z"),
+    ],
+)
+def test_apply_skips_an_entry_that_changed_since_classification(
+    harness: Harness, tmp_path: Path, reason: str, listed_at: datetime, why: str
+) -> None:
+    # GIVEN soft@ classified soft-bounce, then re-listed before its turn came; old@ unchanged
+    two_page_list(harness)
+    harness.identity()
+    harness.current("soft@example.com", reason, listed_at)
+    harness.current("old@example.com", "BOUNCE", days_ago(400))
+    harness.sesv2.add_response("delete_suppressed_destination", {}, {"EmailAddress": "old@example.com"})
+    # WHEN applying
+    code, records = harness.apply(tmp_path, "--remove", "soft-bounce,stale")
+    # THEN soft@ is not deleted (no delete stubbed for it), but reported, counted and audited with why
+    assert code == 0, harness.stderr.getvalue()
+    out = harness.stdout.getvalue()
+    assert f"skipped soft@example.com (soft-bounce): changed since classification: {why}" in out
+    assert "removed old@example.com (stale)" in out
+    assert "1 removed, 0 not found, 1 skipped (changed since classification)" in out
+    assert [(r["address"], r["result"]) for r in records] == [
+        ("soft@example.com", "skipped"),
+        ("old@example.com", "removed"),
+    ]
+    assert records[0]["action"] == "GetSuppressedDestination"
+    assert records[0]["skip_reason"] == f"changed since classification: {why}"
+    assert records[0]["current_reason"] == reason
+
+
 def test_apply_stops_on_a_failed_removal_and_records_it(
     harness: Harness, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     two_page_list(harness)
     harness.identity()
+    harness.current("soft@example.com", "BOUNCE", days_ago(8))
     harness.sesv2.add_client_error(
         "delete_suppressed_destination",
         service_error_code="AccessDeniedException",
@@ -372,6 +441,7 @@ def test_apply_confirmed_at_the_prompt(harness: Harness, tmp_path: Path) -> None
     harness.tty = True
     harness.answers = ["yes"]
     harness.identity()
+    harness.current("soft@example.com", "BOUNCE", days_ago(8))
     harness.sesv2.add_response("delete_suppressed_destination", {}, {"EmailAddress": "soft@example.com"})
     code, records = harness.apply(tmp_path, "--remove", "soft-bounce", yes=False)
     assert code == 0, harness.stderr.getvalue()
@@ -392,39 +462,45 @@ def test_complaints_can_be_removed_with_include_complaints(harness: Harness, tmp
     assert "would remove angry@example.com (complaint)" in harness.stdout.getvalue()
 
 
-def test_bulk_removal_uses_an_import_job_and_audits_each_address(harness: Harness, tmp_path: Path) -> None:
-    # GIVEN two soft bounces, a bulk threshold of 1 and a bulk S3 location
-    put_event(
+COMMA_ADDRESS = '"smith,j"@example.com'  # a quoted local part may hold a comma (RFC 5321)
+
+
+@pytest.mark.parametrize("relisted", [False, True])
+def test_bulk_removal_uses_an_import_job_and_audits_each_address(
+    harness: Harness, tmp_path: Path, relisted: bool
+) -> None:
+    # GIVEN two soft bounces (one with a comma in its quoted local part), a bulk threshold of 1 and a
+    # bulk S3 location; when ``relisted``, s2 was re-listed for a complaint after classification
+    put_bounce(
         harness.dynamodb,
         TABLE,
-        recipient="s1@example.com",
-        event_at="2026-11-20T10:00:00.000Z",
-        event_type="Bounce",
+        COMMA_ADDRESS,
+        "2026-11-20T10:00:00.000Z",
+        "m1",
+        "General",
         bounce_type="Transient",
-        bounce_subtype="General",
     )
-    put_event(
+    put_bounce(
         harness.dynamodb,
         TABLE,
-        recipient="s2@example.com",
-        event_at="2026-11-20T10:00:00.000Z",
-        event_type="Bounce",
+        "s2@example.com",
+        "2026-11-20T10:00:00.000Z",
+        "m2",
+        "Undetermined",
         bounce_type="Undetermined",
-        bounce_subtype="Undetermined",
     )
     harness.add_page(
-        [("s1@example.com", "BOUNCE", days_ago(5)), ("s2@example.com", "BOUNCE", days_ago(5))], None, None
+        [(COMMA_ADDRESS, "BOUNCE", days_ago(5)), ("s2@example.com", "BOUNCE", days_ago(5))], None, None
     )
     harness.identity()
+    # the re-check just before the job: every entry listed or re-listed since classification began
+    changed = [("s2@example.com", "COMPLAINT", NOW + timedelta(minutes=30))] if relisted else []
+    harness.add_page(changed, None, None, StartDate=NOW - RELIST_SKEW)
+    body = '"""smith,j""@example.com",BOUNCE\n' + ("" if relisted else "s2@example.com,BOUNCE\n")
     harness.s3.add_response(
         "put_object",
         {},
-        {
-            "Bucket": "ops-bucket",
-            "Key": ANY,
-            "Body": b"s1@example.com,BOUNCE\ns2@example.com,BOUNCE\n",
-            "ContentType": "text/csv",
-        },
+        {"Bucket": "ops-bucket", "Key": ANY, "Body": body.encode(), "ContentType": "text/csv"},
     )
     harness.sesv2.add_response(
         "create_import_job",
@@ -444,20 +520,29 @@ def test_bulk_removal_uses_an_import_job_and_audits_each_address(harness: Harnes
         "--bulk-s3-uri",
         "s3://ops-bucket/suppression/",
     )
-    # THEN one import job was submitted and each address has a "submitted" audit record
+    # THEN one import job was submitted; each address has an audit record, "submitted" or "skipped"
     assert code == 0, harness.stderr.getvalue()
-    assert [(r["address"], r["action"], r["result"], r["job_id"]) for r in records] == [
-        ("s1@example.com", "CreateImportJob", "submitted", "job-123"),
-        ("s2@example.com", "CreateImportJob", "submitted", "job-123"),
-    ]
-    assert records[0]["source"].startswith("s3://ops-bucket/suppression/suppression-delete-")
-    assert "submitted import job job-123" in harness.stdout.getvalue()
+    expected = [(COMMA_ADDRESS, "CreateImportJob", "submitted", "job-123")]
+    if relisted:
+        expected.insert(0, ("s2@example.com", "ListSuppressedDestinations", "skipped", None))
+    else:
+        expected.append(("s2@example.com", "CreateImportJob", "submitted", "job-123"))
+    assert [(r["address"], r["action"], r["result"], r.get("job_id")) for r in records] == expected
+    assert records[-1]["source"].startswith("s3://ops-bucket/suppression/suppression-delete-")
+    out = harness.stdout.getvalue()
+    assert "submitted import job job-123" in out
+    assert f"{2 - relisted} submitted, {int(relisted)} skipped (changed since classification)" in out
+    if relisted:
+        assert records[0]["skip_reason"].startswith(
+            "changed since classification: reason BOUNCE -> COMPLAINT"
+        )
 
 
 def test_audit_records_are_uploaded_to_s3_when_asked(harness: Harness, tmp_path: Path) -> None:
     # GIVEN one removal and an audit S3 location; the uploaded request is captured
     two_page_list(harness)
     harness.identity()
+    harness.current("soft@example.com", "BOUNCE", days_ago(8))
     harness.sesv2.add_response("delete_suppressed_destination", {}, {"EmailAddress": "soft@example.com"})
     uploaded: dict[str, Any] = {}
     harness.s3.client.meta.events.register(

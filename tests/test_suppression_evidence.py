@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +14,19 @@ from moto import mock_aws
 
 from sesmail.events.parse import parse_ses_record
 from sesmail.events.store import to_item
-from sesmail.suppression.evidence import QUERY_PAGE_SIZE, latest_bounce_or_complaint
-from suppression_fixtures import create_event_table, put_event, put_hard_bounce, put_suppression_bounce
+from sesmail.suppression.evidence import (
+    LISTING_SKEW,
+    QUERY_PAGE_SIZE,
+    latest_bounce_or_complaint,
+)
+from suppression_fixtures import (
+    create_event_table,
+    put_complaint,
+    put_event,
+    put_hard_bounce,
+    put_soft_bounce,
+    put_suppression_bounce,
+)
 
 
 @pytest.fixture
@@ -28,15 +39,7 @@ def test_newest_bounce_or_complaint_wins_and_other_events_are_ignored(dynamodb: 
     # GIVEN a recipient with an old hard bounce, a newer complaint and an even newer delivery
     table = create_event_table(dynamodb)
     put_hard_bounce(dynamodb, table, "jane@example.com", "2026-10-01T08:00:00.000Z", "m-bounce")
-    put_event(
-        dynamodb,
-        table,
-        recipient="jane@example.com",
-        event_at="2026-10-05T09:30:00.123Z",
-        event_type="Complaint",
-        message_id="m-complaint",
-        complaint_feedback_type="abuse",
-    )
+    put_complaint(dynamodb, table, "jane@example.com", "2026-10-05T09:30:00.123Z", "m-complaint")
     put_event(
         dynamodb,
         table,
@@ -58,15 +61,7 @@ def test_newest_bounce_or_complaint_wins_and_other_events_are_ignored(dynamodb: 
 def test_cause_of_the_listing_wins_over_later_suppression_bounces(dynamodb: Any) -> None:
     # GIVEN a complaint that got the address listed, then two sends SES refused because it is listed
     table = create_event_table(dynamodb)
-    put_event(
-        dynamodb,
-        table,
-        recipient="ann@example.com",
-        event_at="2026-10-01T08:00:00.000Z",
-        event_type="Complaint",
-        message_id="m-complaint",
-        complaint_feedback_type="abuse",
-    )
+    put_complaint(dynamodb, table, "ann@example.com", "2026-10-01T08:00:00.000Z", "m-complaint")
     put_suppression_bounce(dynamodb, table, "ann@example.com", "2026-10-02T08:00:00.000Z", "m-s1")
     put_suppression_bounce(dynamodb, table, "ann@example.com", "2026-10-03T08:00:00.000Z", "m-s2")
     # WHEN the evidence is looked up
@@ -165,3 +160,54 @@ def test_evidence_reads_what_the_persister_stores(
     )
     assert found == expected
     assert evidence.message_id
+
+
+# --- evidence is tied to the listing (issue 13, item 7) ---------------------------------------------
+
+LISTED_AT = datetime(2026, 10, 1, 8, 0, tzinfo=UTC)
+
+
+def format_event_at(moment: datetime) -> str:
+    """The stored ``event_at`` form (ISO-8601 UTC, milliseconds, "Z")."""
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+@pytest.mark.parametrize(
+    ("put_later", "expected"),
+    [
+        # a later transient bounce must not turn the hard-bounce listing into a removal candidate
+        (put_soft_bounce, ("Bounce", "m-hard")),
+        # a later complaint still counts (complaints lag the mail): later events may make an entry
+        # safer to keep, never removable
+        (put_complaint, ("Complaint", "m-later")),
+    ],
+)
+def test_only_a_complaint_after_the_listing_replaces_its_evidence(
+    dynamodb: Any, put_later: Callable[..., None], expected: tuple[str, str]
+) -> None:
+    # GIVEN an address listed for a hard bounce, then (two days later) another event stored for it
+    table = create_event_table(dynamodb)
+    put_hard_bounce(dynamodb, table, "jo@example.com", "2026-10-01T07:59:58.000Z", "m-hard")
+    put_later(dynamodb, table, "jo@example.com", "2026-10-03T08:00:00.000Z", "m-later")
+    # WHEN the evidence for that listing is looked up
+    evidence = latest_bounce_or_complaint(dynamodb, table, "jo@example.com", listed_at=LISTED_AT)
+    # THEN it is the bounce that caused the listing, unless the later event is a complaint
+    assert evidence is not None
+    assert (evidence.event_type, evidence.message_id) == expected
+
+
+def test_events_within_the_skew_after_the_listing_count_and_later_ones_do_not(dynamodb: Any) -> None:
+    table = create_event_table(dynamodb)
+    inside = LISTED_AT + LISTING_SKEW
+    put_hard_bounce(dynamodb, table, "sk@example.com", format_event_at(inside), "m-inside")
+    put_hard_bounce(
+        dynamodb, table, "sk@example.com", format_event_at(inside + timedelta(milliseconds=1)), "m-out"
+    )
+    evidence = latest_bounce_or_complaint(dynamodb, table, "sk@example.com", listed_at=LISTED_AT)
+    assert evidence is not None
+    assert evidence.message_id == "m-inside"
+    # only later events stored: nothing explains this listing
+    assert (
+        latest_bounce_or_complaint(dynamodb, table, "sk@example.com", listed_at=LISTED_AT - timedelta(days=1))
+        is None
+    )

@@ -14,7 +14,6 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import partial
 from typing import IO, Any, TextIO
 
 from sesmail.aws import clients as aws_factory
@@ -50,7 +49,12 @@ from sesmail.suppression.report import ReportMeta, ReportSpool, write_summary_ta
 
 
 def _dynamodb_evidence_lookup(region: str | None, table: str) -> EvidenceLookup:
-    return partial(latest_bounce_or_complaint, aws_factory.client("dynamodb", region), table)
+    client = aws_factory.client("dynamodb", region)
+
+    def lookup(address: str, listed_at: datetime | None) -> Evidence | None:
+        return latest_bounce_or_complaint(client, table, address, listed_at=listed_at)
+
+    return lookup
 
 
 def _utc_now() -> datetime:
@@ -82,6 +86,7 @@ class ListPlan:
     remove: frozenset[SuppressionClass]
     bulk_s3: S3Location | None
     audit_s3: S3Location | None
+    started_at: datetime  # before the listing: entries re-listed since then are re-checked before removal
 
 
 def validate_list_args(args: argparse.Namespace, now: datetime, stdin_is_tty: bool) -> ListPlan:
@@ -114,6 +119,7 @@ def validate_list_args(args: argparse.Namespace, now: datetime, stdin_is_tty: bo
         remove=remove,
         bulk_s3=S3Location.parse(args.bulk_s3_uri, option="--bulk-s3-uri") if args.bulk_s3_uri else None,
         audit_s3=S3Location.parse(args.audit_s3_uri, option="--audit-s3-uri") if args.audit_s3_uri else None,
+        started_at=now,
     )
 
 
@@ -228,7 +234,9 @@ def _apply(
     operator = caller_arn(clients.sts, sleep=runtime.sleep)
     audit = AuditLog(args.audit_log, tool="audit_suppression.py", now=runtime.now)
     audit.operator = operator
-    ctx = RemovalContext(clients, api, audit, out, runtime.stderr, runtime.sleep, runtime.now)
+    ctx = RemovalContext(
+        clients, api, audit, out, runtime.stderr, runtime.sleep, runtime.now, plan.started_at
+    )
     exit_code: int = ExitCode.OK
     try:
         if plan.bulk_s3 is not None and count > args.bulk_threshold:
@@ -256,7 +264,7 @@ def run_check(args: argparse.Namespace, runtime: Runtime) -> int:
     clients = runtime.clients(args.region)
     limiter = RateLimiter(args.rate, clock=runtime.monotonic, sleep=runtime.sleep)
     entry = SuppressionListApi(clients.sesv2, limiter, sleep=runtime.sleep).get(address)
-    evidence = runtime.evidence_lookup(args.region, table)(address)
+    evidence = runtime.evidence_lookup(args.region, table)(address, entry.listed_at if entry else None)
     result: dict[str, Any] = {"address": address, "suppressed": entry is not None}
     if entry is None:
         result["recommendation"] = "nothing to do on the suppression list: look at the message's own events"

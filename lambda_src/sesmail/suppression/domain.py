@@ -6,13 +6,15 @@ Classification (``classify_suppression``), first matching rule wins:
 |---|------------------------------------------------------------------|-------------|---------------|
 | 1 | list reason COMPLAINT, or the latest stored event is a Complaint | complaint   | never removed |
 | 2 | listed (``LastUpdateTime``) more than ``stale_days`` ago         | stale       | candidate     |
-| 3 | no stored Bounce/Complaint for the address                       | no-evidence | review first  |
+| 3 | no stored Bounce/Complaint at or before the listing (see below)  | no-evidence | review first  |
 | 4 | latest bounce type Transient or Undetermined, or subtype         | soft-bounce | candidate     |
 |   | MailboxFull, MessageTooLarge, ContentRejected, AttachmentRejected |             |               |
 | 5 | any other bounce: Permanent General, NoEmail, Suppressed,        | hard-bounce | keep          |
 |   | OnAccountSuppressionList, or a type/subtype SES adds later        |             |               |
 
 Removing ``complaint`` needs ``--include-complaints``.
+Evidence is tied to the listing (``sesmail.suppression.evidence``): only events at or before
+``LastUpdateTime`` + 5 minutes explain it, except a Complaint, which counts whenever it was stored.
 Why this order: a complaint is a person saying "stop", which outranks every other signal. Staleness
 outranks bounce evidence because stored events live only for the event retention (90 days by default)
 and an entry listed for longer says little about the mailbox today. An unknown bounce type or subtype
@@ -66,8 +68,8 @@ RECOMMENDATIONS: Final[Mapping[SuppressionClass, str]] = {
     "content or undetermined)",
     SuppressionClass.COMPLAINT: "keep: the recipient reported mail as spam; remove only on their explicit "
     "request (--include-complaints)",
-    SuppressionClass.NO_EVIDENCE: "review: nothing stored (older than the event retention, or added by "
-    "hand); confirm the address with its owner before removing",
+    SuppressionClass.NO_EVIDENCE: "review: nothing stored at or before the listing (older than the event "
+    "retention, or added by hand); confirm the address with its owner before removing",
     SuppressionClass.STALE: "removal candidate: listed longer than the stale threshold; old evidence says "
     "little about the mailbox today",
 }
@@ -250,6 +252,11 @@ def parse_time(raw: str, now: datetime) -> datetime:
 
 def format_time(value: datetime) -> str:
     return value.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def format_exact_time(value: datetime) -> str:
+    """Like ``format_time`` but keeps sub-second digits when there are any (a listing-time identity)."""
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def parse_event_time(raw: str) -> datetime:

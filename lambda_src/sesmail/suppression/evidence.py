@@ -7,6 +7,7 @@ it can be pointed at the shared store code (``sesmail.events.lookup``) without t
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Final
 
 from sesmail.aws.calls import RateLimiter, paginate
@@ -27,6 +28,9 @@ EVIDENCE_EVENT_TYPES: Final = ("Bounce", "Complaint")
 # Bounces SES generates *because* the address is already listed: a consequence of the listing, not
 # its cause. They are evidence only when nothing older explains the listing (e.g. past retention).
 CONSEQUENCE_BOUNCE_SUBTYPES: Final = frozenset({"OnAccountSuppressionList"})
+# How far after ``LastUpdateTime`` an event may be stamped and still be the listing's cause: the event
+# carries the receiving MTA's / SES's clock, the list entry the suppression service's.
+LISTING_SKEW: Final = timedelta(minutes=5)
 
 
 def _string(item: Mapping[str, Any], name: str) -> str | None:
@@ -53,10 +57,21 @@ def evidence_from_item(item: Mapping[str, Any]) -> Evidence:
 
 
 def latest_bounce_or_complaint(
-    client: DynamoDBClient, table_name: str, address: str, *, limiter: RateLimiter | None = None
+    client: DynamoDBClient,
+    table_name: str,
+    address: str,
+    *,
+    listed_at: datetime | None = None,
+    limiter: RateLimiter | None = None,
 ) -> Evidence | None:
     """Query the recipient index newest first and return the newest Bounce or Complaint that explains
     the listing; suppression-list bounces (the listing's consequence) only when nothing else is stored.
+
+    With ``listed_at`` (the entry's ``LastUpdateTime``) only events at or before ``listed_at +
+    LISTING_SKEW`` explain it: a bounce stored later (a send that went out anyway, a transient failure
+    to another message) says nothing about why the address was listed and must not turn a hard-bounce
+    listing into a removal candidate. A Complaint is the one exception: at any time it is returned, so
+    later events can only make an entry safer to keep, never removable.
 
     Raises ``AwsCallError`` (after retries on throttling) or ``AwsSetupError``.
     """
@@ -79,9 +94,14 @@ def latest_bounce_or_complaint(
         ScanIndexForward=False,
         Limit=QUERY_PAGE_SIZE,
     )
+    cutoff = listed_at + LISTING_SKEW if listed_at is not None else None
     consequence: Evidence | None = None
     for item in items:
         evidence = evidence_from_item(item)
+        if evidence.event_type == EVIDENCE_EVENT_TYPES[1]:
+            return evidence
+        if cutoff is not None and evidence.event_at > cutoff:
+            continue
         if evidence.bounce_subtype not in CONSEQUENCE_BOUNCE_SUBTYPES:
             return evidence
         consequence = consequence or evidence

@@ -17,13 +17,20 @@ from typing import Final, TextIO
 
 from sesmail.aws.calls import AwsCallError, AwsSetupError
 from sesmail.privacy import mask_email
-from sesmail.suppression.domain import AuditedEntry, Evidence, SuppressedEntry, audit_entry, format_time
+from sesmail.suppression.domain import (
+    AuditedEntry,
+    Evidence,
+    SuppressedEntry,
+    audit_entry,
+    format_exact_time,
+)
 
 LOOKUP_BATCH: Final = 16
 
 logger = logging.getLogger("audit_suppression")
 
-EvidenceLookup = Callable[[str], Evidence | None]
+# (address, listed_at) -> the evidence for that listing; listed_at None = the newest evidence at all.
+EvidenceLookup = Callable[[str, datetime | None], Evidence | None]
 
 
 class Progress:
@@ -78,7 +85,7 @@ def audited_entries(
     in_flight = 0
 
     def look_up(batch: list[SuppressedEntry]) -> list[Evidence | None]:
-        return [lookup(entry.address) for entry in batch]
+        return [lookup(entry.address, entry.listed_at) for entry in batch]
 
     def ready() -> Iterator[AuditedEntry]:
         nonlocal in_flight
@@ -110,9 +117,9 @@ def audited_entries(
 
 
 def logged_lookup(lookup: EvidenceLookup) -> EvidenceLookup:
-    def run(address: str) -> Evidence | None:
+    def run(address: str, listed_at: datetime | None) -> Evidence | None:
         try:
-            return lookup(address)
+            return lookup(address, listed_at)
         except AwsCallError:
             logger.error("evidence lookup failed for %s", mask_email(address))
             raise
@@ -127,7 +134,7 @@ class Candidate:
     address: str
     reason: str
     klass: str
-    listed_at: str
+    listed_at: str  # LastUpdateTime as classified, to the sub-second: re-checked before removal
     evidence: dict[str, str | None] | None
 
     @classmethod
@@ -136,7 +143,7 @@ class Candidate:
             address=audited.entry.address,
             reason=audited.entry.reason.value,
             klass=audited.klass.value,
-            listed_at=format_time(audited.entry.listed_at),
+            listed_at=format_exact_time(audited.entry.listed_at),
             evidence=audited.evidence.as_record() if audited.evidence else None,
         )
 

@@ -223,12 +223,14 @@ def cap_parameter_name(env: str, domain: str) -> str:
     return f"/ses/{env}/warmup/{domain}/daily_cap"
 
 
-def read_cap(ssm: SSMClient, env: str, domain: str) -> CapRecord | None:
-    """The published cap, or None when none was ever published (a malformed value is an input error)."""
+def read_cap(ssm: SSMClient, env: str, domain: str, **retry: Any) -> CapRecord | None:
+    """The published cap, or None when none was ever published (a malformed value is an input error).
+
+    ``retry`` goes to ``call_with_retries`` (the send path bounds attempts and backoff with it)."""
     name = cap_parameter_name(env, domain)
 
     try:
-        raw = call_with_retries(ssm.get_parameter, Name=name)["Parameter"]["Value"]
+        raw = call_with_retries(ssm.get_parameter, **retry, Name=name)["Parameter"]["Value"]
     except AwsCallError as error:
         if error.code == PARAMETER_NOT_FOUND:
             return None
