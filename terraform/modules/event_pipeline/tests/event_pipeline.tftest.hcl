@@ -84,13 +84,10 @@ run "key_policy_only_root_uses_kms_star_and_services_are_pinned" {
   }
   assert {
     condition = one([
-      for s in jsondecode(aws_kms_key.this.policy).Statement : s.Condition.ArnEquals["aws:SourceArn"]
+      for s in jsondecode(aws_kms_key.this.policy).Statement : s.Condition
       if s.Principal == { Service = "ses.amazonaws.com" }
-      ]) == [
-      "arn:aws:ses:eu-west-1:111122223333:configuration-set/transactional",
-      "arn:aws:ses:eu-west-1:111122223333:configuration-set/marketing",
-    ]
-    error_message = "SES may use the key only for our configuration sets"
+    ]) == { StringEquals = { "kms:EncryptionContext:aws:sns:topicArn" = "arn:aws:sns:eu-west-1:111122223333:ses-test-ses-events" } }
+    error_message = "SES may use the key only for the event topic, pinned by the encryption context SNS always sends"
   }
   assert {
     condition = one([
