@@ -107,9 +107,9 @@ def test_no_wildcard_action_or_resource_outside_the_key_root_statement(env_plan)
     documents = policy_documents(all_planned_resources(plan))
     known = [(address, rtype, doc) for address, rtype, doc in documents if doc is not None]
     unknown = sorted(address for address, _, doc in documents if doc is None)
-    # THEN the only policy not known at plan time is the persister's role policy (it names the CMK's
+    # THEN the only policy not known at plan time is the persister's KMS policy (it names the CMK's
     # ARN); the module test and the applied-state check in test_local_apply.py cover its content
-    assert unknown == ["module.event_pipeline.aws_iam_role_policy.this.policy"]
+    assert unknown == ["module.event_pipeline.aws_iam_role_policy.kms.policy"]
     assert len(known) >= 6
     # AND no known document grants a wildcard outside the documented exceptions
     problems = [p for address, rtype, doc in known for p in wildcard_violations(address, rtype, doc)]

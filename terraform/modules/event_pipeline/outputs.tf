@@ -44,8 +44,8 @@ output "table_name" {
 }
 
 output "table_arn" {
-  description = "ARN of the DynamoDB event table."
-  value       = aws_dynamodb_table.this.arn
+  description = "ARN of the DynamoDB event table (built from names, so policies using it are known at plan time)."
+  value       = local.table_arn
 }
 
 output "kms_key_arn" {

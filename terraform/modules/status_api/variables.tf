@@ -27,7 +27,7 @@ variable "events_table_name" {
 
 variable "events_table_arn" {
   type        = string
-  description = "ARN of the SES events table; the role may Query it and its recipient index, and GetItem, nothing else."
+  description = "ARN of the SES events table; the role may Query it and its recipient index, nothing else."
 
   validation {
     condition     = can(regex("^arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:[0-9]{12}:table/[A-Za-z0-9_.-]+$", var.events_table_arn))
