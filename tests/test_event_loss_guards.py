@@ -67,3 +67,64 @@ def test_ses_can_use_the_topic_key_with_only_the_documented_context(plan: Any, a
         context={"kms:EncryptionContext:aws:sns:topicArn": f"arn:aws:sns:{REGION}:{ACCOUNT}:other"},
     )
     assert not allows(key_policy, other_topic)
+
+
+# --- 5. Every encrypted log group's key lets CloudWatch Logs use it for that log group -----------------
+
+LOGS_KEY_ACTIONS = ("kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey")
+
+
+def module_config(plan: Any, path: list[str]) -> dict[str, Any]:
+    module: dict[str, Any] = plan["configuration"]["root_module"]
+    for name in path:
+        module = module["module_calls"][name]["module"]
+    return module
+
+
+def split_address(address: str) -> tuple[list[str], str]:
+    """``module.a.module.b.aws_x.y[0]`` -> (["a", "b"], "aws_x.y")."""
+    parts = address.split(".")
+    path = []
+    while parts[0] == "module":
+        path.append(parts[1].split("[")[0])
+        parts = parts[2:]
+    return path, ".".join(parts).split("[")[0]
+
+
+def key_address(plan: Any, path: list[str], references: list[str]) -> str:
+    """Follow a key argument's references (through module inputs and outputs) to the aws_kms_key."""
+    for ref in references:
+        parts = ref.split(".")
+        if parts[0] == "aws_kms_key" and len(parts) >= 3:
+            return ".".join([f"module.{m}" for m in path] + ["aws_kms_key", parts[1].split("[")[0]])
+        if parts[0] == "var" and path:
+            parent = module_config(plan, path[:-1])
+            call = parent["module_calls"][path[-1]]
+            return key_address(plan, path[:-1], call["expressions"][parts[1]]["references"])
+        if parts[0] == "module" and len(parts) >= 3:
+            output = module_config(plan, [*path, parts[1]])["outputs"][parts[2]]
+            return key_address(plan, [*path, parts[1]], output["expression"]["references"])
+    raise AssertionError(f"no aws_kms_key behind {references}")
+
+
+def test_every_encrypted_log_group_is_allowed_by_its_keys_policy(plan: Any) -> None:
+    # GIVEN every log group of production with the status API on
+    groups = [r for r in all_planned_resources(plan) if r["type"] == "aws_cloudwatch_log_group"]
+    assert len(groups) == 3  # persister, status API function, status API access log
+    keys = {r["address"]: r for r in all_planned_resources(plan) if r["type"] == "aws_kms_key"}
+    for group in groups:
+        # WHEN its kms_key_id is followed to the key it names
+        path, local_address = split_address(group["address"])
+        config = module_config(plan, path)
+        (resource,) = [r for r in config["resources"] if r["address"] == local_address]
+        address = key_address(plan, path, resource["expressions"]["kms_key_id"]["references"])
+        (key,) = [k for a, k in keys.items() if a.split("[")[0] == address]
+        arn = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{group['values']['name']}"
+        # THEN CloudWatch Logs may use that key with the encryption context it sends for this group
+        for action in LOGS_KEY_ACTIONS:
+            request = Request(
+                action=action,
+                service=f"logs.{REGION}.amazonaws.com",
+                context={"kms:EncryptionContext:aws:logs:arn": arn},
+            )
+            assert allows(json.loads(key["values"]["policy"]), request), f"{group['address']}: {action}"

@@ -4,9 +4,9 @@
 resource "aws_cloudwatch_log_group" "this" {
   count = local.count
 
-  name              = "/aws/lambda/${local.function_name}"
+  name              = local.log_group_names.function
   retention_in_days = var.log_retention_days
-  kms_key_id        = var.kms_key_arn
+  kms_key_id        = aws_kms_key.logs[0].arn
   tags              = var.tags
 }
 
@@ -67,7 +67,6 @@ locals {
   # arn:<partition>:dynamodb:<region>:<account>:table/<name> (validated): plan-known ARNs for the policy.
   table_arn_parts = split(":", var.events_table_arn)
   region          = local.table_arn_parts[3]
-  log_group_arn   = "arn:${local.table_arn_parts[1]}:logs:${local.region}:${local.table_arn_parts[4]}:log-group:/aws/lambda/${local.function_name}"
   status_api_policy = {
     Version = "2012-10-17"
     Statement = [
@@ -89,7 +88,7 @@ locals {
         Sid      = "WriteOwnLogs"
         Effect   = "Allow"
         Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-        Resource = "${local.log_group_arn}:log-stream:*"
+        Resource = "${local.log_group_arns.function}:log-stream:*"
       },
       {
         # X-Ray has no resource-level permissions: AWS requires Resource "*" for exactly these two

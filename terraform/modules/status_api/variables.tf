@@ -43,7 +43,7 @@ variable "recipient_index_name" {
 
 variable "kms_key_arn" {
   type        = string
-  description = "CMK of the events table; also encrypts this module's log groups and the function's environment."
+  description = "CMK of the events table; also encrypts the function's environment (the log groups have a key of their own, kms.tf)."
 
   validation {
     condition     = can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", var.kms_key_arn))
