@@ -54,9 +54,11 @@ def _principal_matches(statement: Mapping[str, Any], request: Request) -> bool:
         return True
     services = as_list(principal.get("Service", []))
     accounts = as_list(principal.get("AWS", []))
-    return (request.service is not None and request.service in services) or (
-        request.aws is not None and any(a == "*" or a == request.aws for a in accounts)
-    ) or "*" in accounts
+    return (
+        (request.service is not None and request.service in services)
+        or (request.aws is not None and any(a == "*" or a == request.aws for a in accounts))
+        or "*" in accounts
+    )
 
 
 def statement_applies(statement: Mapping[str, Any], request: Request) -> bool:

@@ -128,3 +128,26 @@ def test_every_encrypted_log_group_is_allowed_by_its_keys_policy(plan: Any) -> N
                 context={"kms:EncryptionContext:aws:logs:arn": arn},
             )
             assert allows(json.loads(key["values"]["policy"]), request), f"{group['address']}: {action}"
+
+
+# --- 4. Event destinations are created only once the topic accepts SES and delivers to the queue ------
+
+
+def test_event_destinations_wait_for_the_topic_policy_and_the_subscription(plan: Any) -> None:
+    # GIVEN the configuration: each set's SNS destination names var.sns_topic_arn, which the environment
+    # fills from the pipeline's output
+    sets = module_config(plan, ["ses_configuration_set"])
+    (destination,) = [
+        r for r in sets["resources"] if r["address"] == "aws_sesv2_configuration_set_event_destination.sns"
+    ]
+    topic_refs = destination["expressions"]["event_destination"][0]["sns_destination"][0]["topic_arn"]
+    assert topic_refs["references"] == ["var.sns_topic_arn"]
+    call = module_config(plan, [])["module_calls"]["ses_configuration_set"]
+    assert "module.event_pipeline.sns_topic_arn" in call["expressions"]["sns_topic_arn"]["references"]
+    # THEN that output is only known once SES may publish (topic policy) and the queue is subscribed:
+    # without this the first apply can create a destination whose first events SNS refuses or drops
+    output = module_config(plan, ["event_pipeline"])["outputs"]["sns_topic_arn"]
+    assert set(output.get("depends_on", [])) >= {
+        "aws_sns_topic_policy.this",
+        "aws_sns_topic_subscription.queue",
+    }

@@ -1,6 +1,10 @@
 output "sns_topic_arn" {
-  description = "ARN of the topic SES configuration sets publish events to (SNS event destination)."
+  description = "ARN of the topic SES configuration sets publish events to (SNS event destination). Known only once the topic policy lets SES publish and the queue (with its dead-letter queue) is subscribed, so destinations built from it never publish into a topic that refuses or drops events."
   value       = aws_sns_topic.this.arn
+
+  # First-apply race: without this, an event destination can be created (and SES can publish) before
+  # the topic policy exists or before the queue is subscribed, and those events are lost.
+  depends_on = [aws_sns_topic_policy.this, aws_sns_topic_subscription.queue]
 }
 
 output "sns_topic_name" {
