@@ -151,3 +151,71 @@ def test_event_destinations_wait_for_the_topic_policy_and_the_subscription(plan:
         "aws_sns_topic_policy.this",
         "aws_sns_topic_subscription.queue",
     }
+
+
+# --- 2. What SNS cannot deliver goes to a dead-letter queue, and pages ---------------------------------
+
+SUBSCRIPTION_DLQ = f"{PREFIX}-ses-events-sns-dlq"
+SUBSCRIPTION_DLQ_ARN = f"arn:aws:sqs:{REGION}:{ACCOUNT}:{SUBSCRIPTION_DLQ}"
+
+
+def test_the_queue_subscription_redrives_to_an_encrypted_dead_letter_queue(plan: Any) -> None:
+    # GIVEN the SNS -> SQS subscription
+    subscription = planned(plan, "module.event_pipeline.aws_sns_topic_subscription.queue")
+    # THEN undeliverable events go to the subscription's dead-letter queue instead of being discarded
+    assert json.loads(subscription["values"]["redrive_policy"]) == {
+        "deadLetterTargetArn": SUBSCRIPTION_DLQ_ARN
+    }
+    dlq = planned(plan, "module.event_pipeline.aws_sqs_queue.subscription_dlq")
+    assert dlq["values"]["name"] == SUBSCRIPTION_DLQ
+    assert dlq["values"]["message_retention_seconds"] == 14 * 86400
+    (config,) = [
+        r
+        for r in module_config(plan, ["event_pipeline"])["resources"]
+        if r["address"] == "aws_sqs_queue.subscription_dlq"
+    ]
+    assert "aws_kms_key.this.arn" in config["expressions"]["kms_master_key_id"]["references"]
+    # AND only our topic may send to it (SNS sends aws:SourceArn = the topic for SQS deliveries)
+    queue_policy = json.loads(dlq["values"]["policy"])
+    ours = Request(
+        action="sqs:SendMessage",
+        resource=SUBSCRIPTION_DLQ_ARN,
+        service="sns.amazonaws.com",
+        context={"aws:SourceArn": TOPIC_ARN, "aws:SecureTransport": True},
+    )
+    assert allows(queue_policy, ours)
+    other = Request(
+        action="sqs:SendMessage",
+        resource=SUBSCRIPTION_DLQ_ARN,
+        service="sns.amazonaws.com",
+        context={"aws:SourceArn": f"arn:aws:sns:{REGION}:{ACCOUNT}:other", "aws:SecureTransport": True},
+    )
+    assert not allows(queue_policy, other)
+    # AND SNS may encrypt into it with the pipeline key (the statement pinned to our topic)
+    key_policy = policy(plan, "module.event_pipeline.aws_kms_key.this")
+    sns_key_use = Request(
+        action="kms:GenerateDataKey",
+        service="sns.amazonaws.com",
+        context={"aws:SourceArn": TOPIC_ARN, "aws:SourceAccount": ACCOUNT},
+    )
+    assert allows(key_policy, sns_key_use)
+
+
+def alarms_by_suffix(plan: Any) -> dict[str, dict[str, Any]]:
+    found = {}
+    for resource in all_planned_resources(plan):
+        if resource["type"] == "aws_cloudwatch_metric_alarm":
+            found[resource["values"]["alarm_name"].removeprefix(f"{PREFIX}-")] = resource["values"]
+    return found
+
+
+def test_failed_sns_deliveries_and_the_subscription_dlq_page(plan: Any) -> None:
+    alarms = alarms_by_suffix(plan)
+    failed = alarms["event-topic-delivery-failures"]
+    assert (failed["namespace"], failed["metric_name"]) == ("AWS/SNS", "NumberOfNotificationsFailed")
+    assert failed["dimensions"] == {"TopicName": f"{PREFIX}-ses-events"}
+    assert failed["comparison_operator"] == "GreaterThanThreshold" and failed["threshold"] == 0
+    depth = alarms["event-subscription-dlq-not-empty"]
+    assert (depth["namespace"], depth["metric_name"]) == ("AWS/SQS", "ApproximateNumberOfMessagesVisible")
+    assert depth["dimensions"] == {"QueueName": SUBSCRIPTION_DLQ}
+    assert depth["comparison_operator"] == "GreaterThanThreshold" and depth["threshold"] == 0

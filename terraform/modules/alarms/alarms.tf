@@ -75,6 +75,34 @@ locals {
       runbook            = "event-dlq-not-empty"
       summary            = "CRITICAL: SES events failed processing repeatedly and were moved to ${var.dlq_name}; they are not in the event table."
     }
+    "event-topic-delivery-failures" = {
+      namespace          = "AWS/SNS"
+      metric_name        = "NumberOfNotificationsFailed"
+      dimensions         = { TopicName = var.event_topic_name }
+      statistic          = "Sum"
+      period             = 300
+      evaluation_periods = 1
+      datapoints         = 1
+      threshold          = 0
+      comparison         = "GreaterThanThreshold"
+      treat_missing_data = "notBreaching" # no failed deliveries, no data
+      runbook            = "event-topic-delivery-failures"
+      summary            = "CRITICAL: SNS failed to deliver SES events from ${var.event_topic_name} to the event queue; they are in ${var.subscription_dlq_name} or lost."
+    }
+    "event-subscription-dlq-not-empty" = {
+      namespace          = "AWS/SQS"
+      metric_name        = "ApproximateNumberOfMessagesVisible"
+      dimensions         = { QueueName = var.subscription_dlq_name }
+      statistic          = "Maximum"
+      period             = 300
+      evaluation_periods = 1
+      datapoints         = 1
+      threshold          = 0
+      comparison         = "GreaterThanThreshold"
+      treat_missing_data = "notBreaching"
+      runbook            = "event-subscription-dlq-not-empty"
+      summary            = "CRITICAL: SNS could not deliver SES events to the event queue and dead-lettered them in ${var.subscription_dlq_name}; they are not in the event table."
+    }
     "event-queue-oldest-message-age" = {
       namespace          = "AWS/SQS"
       metric_name        = "ApproximateAgeOfOldestMessage"

@@ -45,6 +45,16 @@ variable "dlq_name" {
   description = "Name of the SES event dead-letter queue (event_pipeline output dlq_name)."
 }
 
+variable "subscription_dlq_name" {
+  type        = string
+  description = "Name of the SNS subscription's dead-letter queue (event_pipeline output subscription_dlq_name)."
+}
+
+variable "event_topic_name" {
+  type        = string
+  description = "Name of the SES event topic (event_pipeline output sns_topic_name): SNS delivery failures and the events-stopped alarm watch it."
+}
+
 variable "function_name" {
   type        = string
   description = "Name of the persister Lambda (event_pipeline output function_name)."

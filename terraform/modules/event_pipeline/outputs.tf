@@ -71,3 +71,18 @@ output "log_group_name" {
   description = "Log group of the persister."
   value       = aws_cloudwatch_log_group.this.name
 }
+
+output "subscription_dlq_url" {
+  description = "URL of the SNS subscription's dead-letter queue (events SNS could not deliver to the queue)."
+  value       = aws_sqs_queue.subscription_dlq.url
+}
+
+output "subscription_dlq_arn" {
+  description = "ARN of the SNS subscription's dead-letter queue."
+  value       = aws_sqs_queue.subscription_dlq.arn
+}
+
+output "subscription_dlq_name" {
+  description = "Name of the SNS subscription's dead-letter queue (CloudWatch QueueName dimension)."
+  value       = aws_sqs_queue.subscription_dlq.name
+}
