@@ -133,9 +133,12 @@ def test_every_alarm_has_an_action(env_plan) -> None:  # type: ignore[no-untyped
         after, unknown = change["change"]["after"], change["change"]["after_unknown"]
         # The topic ARN is only known after apply, which makes the whole set unknown at plan time.
         assert after.get("alarm_actions") or unknown.get("alarm_actions") is True, change["address"]
-    # ... and what it will hold is the alarm topic, for every instance of the one alarm block
-    (config,) = [r for r in configured_resources(plan) if r["type"] == "aws_cloudwatch_metric_alarm"]
-    assert references(config, "alarm_actions") == ["aws_sns_topic.this.arn", "aws_sns_topic.this"]
+    # ... and what it will hold is the alarm topic, for every alarm block (the map-driven one and the
+    # metric-math events-stopped alarm)
+    configs = [r for r in configured_resources(plan) if r["type"] == "aws_cloudwatch_metric_alarm"]
+    assert len(configs) == 2
+    for config in configs:
+        assert references(config, "alarm_actions") == ["aws_sns_topic.this.arn", "aws_sns_topic.this"]
     targets = resources_of_type(plan, "aws_cloudwatch_event_target")
     assert [t["values"]["target_id"] for t in targets] == ["alarm-topic"]
 

@@ -219,3 +219,26 @@ def test_failed_sns_deliveries_and_the_subscription_dlq_page(plan: Any) -> None:
     assert (depth["namespace"], depth["metric_name"]) == ("AWS/SQS", "ApproximateNumberOfMessagesVisible")
     assert depth["dimensions"] == {"QueueName": SUBSCRIPTION_DLQ}
     assert depth["comparison_operator"] == "GreaterThanThreshold" and depth["threshold"] == 0
+
+
+# --- 3. SES sends while the event topic publishes nothing: events stopped somewhere above the queue ----
+
+
+def test_events_stopped_alarm_compares_ses_sends_with_topic_publishes(plan: Any) -> None:
+    alarm = alarms_by_suffix(plan)["events-stopped"]
+    queries = {q["id"]: q for q in alarm["metric_query"]}
+    metrics = {qid: q["metric"][0] for qid, q in queries.items() if q.get("metric")}
+    assert {
+        (m["namespace"], m["metric_name"], json.dumps(m["dimensions"] or {}, sort_keys=True))
+        for m in metrics.values()
+    } == {
+        ("AWS/SES", "Send", "{}"),
+        ("AWS/SNS", "NumberOfMessagesPublished", json.dumps({"TopicName": f"{PREFIX}-ses-events"})),
+    }
+    (result,) = [q for q in queries.values() if q.get("return_data")]
+    sends, published = sorted(metrics, key=lambda qid: metrics[qid]["namespace"])
+    # the expression breaches only when there were sends and no publishes (missing publishes count as 0)
+    assert f"FILL({published}, 0)" in result["expression"] and sends in result["expression"]
+    assert alarm["comparison_operator"] == "GreaterThanOrEqualToThreshold" and alarm["threshold"] == 1
+    assert alarm["treat_missing_data"] == "notBreaching"
+    assert alarm["alarm_description"].endswith("Runbook: docs/runbooks/events-stopped.md")

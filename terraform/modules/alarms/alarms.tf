@@ -190,3 +190,47 @@ resource "aws_cloudwatch_metric_alarm" "this" {
     }
   }
 }
+
+# Events stopped: SES reports sends while the event topic publishes nothing. This catches every loss
+# above the queue whatever its cause (a destination disabled or deleted, a topic or key policy that
+# refuses SES), none of which produces an error in this account. Metric math, so it is its own block.
+resource "aws_cloudwatch_metric_alarm" "events_stopped" {
+  alarm_name          = "${var.name_prefix}-events-stopped"
+  alarm_description   = "CRITICAL: SES reported sends for ${var.events_stopped_periods * 5} minutes while ${var.event_topic_name} published no event; SES events are being lost before the queue. Runbook: ${var.runbook_base_url}/events-stopped.md"
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  threshold           = 1
+  evaluation_periods  = var.events_stopped_periods
+  datapoints_to_alarm = var.events_stopped_periods
+  treat_missing_data  = "notBreaching" # no sends: nothing to lose
+  alarm_actions       = [aws_sns_topic.this.arn]
+  ok_actions          = [aws_sns_topic.this.arn]
+  tags                = var.tags
+
+  metric_query {
+    id          = "stopped"
+    expression  = "IF(FILL(sends, 0) > 0 AND FILL(published, 0) == 0, 1, 0)"
+    label       = "SES sends with no event published"
+    return_data = true
+  }
+
+  metric_query {
+    id = "sends"
+    metric {
+      namespace   = "AWS/SES"
+      metric_name = "Send"
+      period      = 300
+      stat        = "Sum"
+    }
+  }
+
+  metric_query {
+    id = "published"
+    metric {
+      namespace   = "AWS/SNS"
+      metric_name = "NumberOfMessagesPublished"
+      dimensions  = { TopicName = var.event_topic_name }
+      period      = 300
+      stat        = "Sum"
+    }
+  }
+}

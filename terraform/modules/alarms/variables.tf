@@ -171,6 +171,17 @@ variable "queue_backlog_messages" {
   }
 }
 
+variable "events_stopped_periods" {
+  type        = number
+  description = "Consecutive 5-minute periods of SES sends with no event published before the events-stopped alarm fires (a single period can straddle SES's publishing delay)."
+  default     = 3
+
+  validation {
+    condition     = var.events_stopped_periods >= 2 && var.events_stopped_periods <= 12
+    error_message = "events_stopped_periods must be between 2 and 12 (10 minutes to an hour)."
+  }
+}
+
 variable "tags" {
   type        = map(string)
   description = "Tags for every resource of the module."
