@@ -1,54 +1,45 @@
-"""Replay SES events from a dead-letter queue into the event queue (dry-run unless --apply).
+"""Replay SES events from a dead-letter queue into the event queue (dry run unless --apply).
 
     replay_events.py peek   --from DLQ_URL [--limit N]                 what is waiting (no change)
     replay_events.py replay --from DLQ_URL --to QUEUE_URL [--apply]    move them to the event queue
 
 Meant for the SNS subscription's dead-letter queue (`terraform output subscription_dlq_url`), which
-SQS's own redrive cannot move; works for any SQS queue pair. Without --apply, `replay` only says
-what it would move. With --apply it asks for confirmation (or --yes), then receives, sends to --to,
-and deletes from --from one message at a time, appending one JSON line per moved message to the
-audit log (identifiers only, no addresses). Redelivered events overwrite their own items, so a replay
-is safe to repeat. Runbook: docs/runbooks/event-subscription-dlq-not-empty.md.
-
-Exit codes:
-  0  done (dry run printed, or every message moved)
-  1  AWS error (queue missing, access denied, network)
-  2  usage error (bad option, unwritable audit log, confirmation refused)
+SQS's own redrive cannot move (docs/decisions/0071-no-silent-loss-above-the-queue.md); works for any
+SQS queue pair. Without --apply, `replay` only says what it would move. With --apply it asks for
+confirmation (or --yes), then receives, sends to --to and deletes from --from one message at a time,
+appending one JSON line per moved message to the audit log (identifiers only, no addresses).
+Redelivered events overwrite their own items, so a replay is safe to repeat.
+Runbook: docs/runbooks/event-subscription-dlq-not-empty.md.
 """
 
 from __future__ import annotations
 
-import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Final
 
-import boto3
-from botocore.exceptions import BotoCoreError, ClientError
-
-from sesmail.events.replay import AuditLog, DeadLetterQueue
+from sesmail.cli import exits
+from sesmail.cli.exits import DeclinedError, UsageError
+from sesmail.cli.files import require_writable
+from sesmail.cli.parser import CliParser
+from sesmail.cli.prompt import confirm
 
 DEFAULT_AUDIT_LOG: Final = "event-replay-audit.jsonl"
+MAX_LIMIT: Final = 100_000
 
 
-class OneLineParser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        print(f"error: {message} (see --help)", file=sys.stderr)
-        sys.exit(2)
-
-
-def build_parser() -> OneLineParser:
-    parser = OneLineParser(
-        prog="replay_events.py", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    commands = parser.add_subparsers(dest="command", required=True)
-    peek = commands.add_parser("peek", help="show what waits in the dead-letter queue (changes nothing)")
-    replay = commands.add_parser("replay", help="move messages to the event queue (dry run unless --apply)")
-    for sub in (peek, replay):
-        sub.add_argument("--from", dest="source", required=True, metavar="DLQ_URL", help="dead-letter queue")
-        sub.add_argument("--limit", type=int, default=1000, help="at most this many messages (default 1000)")
-        sub.add_argument("--region", help="AWS region (default: the usual AWS_REGION chain)")
+def build_parser() -> CliParser:
+    parser = CliParser(prog="replay_events.py", description=__doc__)
+    peek = parser.add_command("peek", help="show what waits in the dead-letter queue (changes nothing)")
+    replay = parser.add_command("replay", help="move messages to the event queue (dry run unless --apply)")
+    for command in (peek, replay):
+        command.add_argument(
+            "--from", dest="source", required=True, metavar="DLQ_URL", help="dead-letter queue"
+        )
+        command.add_argument(
+            "--limit", type=int, default=1000, help="at most this many messages (default 1000)"
+        )
     replay.add_argument("--to", dest="destination", required=True, metavar="QUEUE_URL", help="event queue")
     replay.add_argument("--apply", action="store_true", help="really move the messages")
     replay.add_argument("--yes", action="store_true", help="with --apply: do not ask for confirmation")
@@ -56,57 +47,55 @@ def build_parser() -> OneLineParser:
         "--audit-log",
         type=Path,
         default=Path(DEFAULT_AUDIT_LOG),
-        help=f"JSON lines (default {DEFAULT_AUDIT_LOG})",
+        help=f"JSON lines, one per moved message (default {DEFAULT_AUDIT_LOG})",
     )
     return parser
 
 
-def run_peek(queue: DeadLetterQueue, args: argparse.Namespace) -> int:
-    letters = queue.peek(min(args.limit, 50))
-    print(f"{queue.waiting()} message(s) waiting in {args.source}")
-    for letter in letters:
-        print(f"  {letter.sqs_message_id}  {letter.event_type or '?':<12} {letter.ses_message_id or '?'}")
-    return 0
-
-
-def run_replay(queue: DeadLetterQueue, args: argparse.Namespace) -> int:
-    waiting = queue.waiting()
-    count = min(waiting, args.limit)
-    if not args.apply:
-        print(f"would move up to {count} of {waiting} message(s)")
-        print(f"  from {args.source}\n  to   {args.destination}\nrerun with --apply to move them")
-        return 0
-    try:
-        with args.audit_log.open("a"):
-            pass
-    except OSError as error:
-        print(f"error: cannot write the audit log {args.audit_log}: {error.strerror}", file=sys.stderr)
-        return 2
-    if not args.yes and input(
-        f"move up to {count} message(s) to {args.destination}? [y/N] "
-    ).strip().lower() not in (
-        "y",
-        "yes",
-    ):
-        print("nothing moved", file=sys.stderr)
-        return 2
-    report = queue.replay(args.limit, AuditLog(args.audit_log, args.source, args.destination))
-    print(f"moved {report.moved} message(s); audit log: {args.audit_log}")
-    return 0
-
-
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, ask: Callable[[str], str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if not 1 <= args.limit <= 100_000:
-        print("error: --limit must be between 1 and 100000", file=sys.stderr)
-        return 2
-    sqs = boto3.client("sqs", region_name=args.region)
-    queue = DeadLetterQueue(sqs, args.source, getattr(args, "destination", args.source))
-    try:
-        return run_peek(queue, args) if args.command == "peek" else run_replay(queue, args)
-    except (ClientError, BotoCoreError) as error:
-        print(f"error: SQS: {error}", file=sys.stderr)
-        return 1
+    from sesmail.aws.clients import client  # noqa: PLC0415 - keeps --help fast
+    from sesmail.cli.audit_log import AuditLog, caller_arn  # noqa: PLC0415
+    from sesmail.events.replay import DeadLetter, DeadLetterQueue  # noqa: PLC0415
+
+    def body() -> int:
+        if not 1 <= args.limit <= MAX_LIMIT:
+            raise UsageError(f"--limit must be between 1 and {MAX_LIMIT}")
+        queue = DeadLetterQueue(client("sqs", args.region), args.source, getattr(args, "destination", ""))
+        waiting = queue.waiting()
+        if args.command == "peek":
+            print(f"{waiting} message(s) waiting in {args.source}")
+            for letter in queue.peek(min(args.limit, 50)):
+                event_type, ses_id = letter.event_type or "?", letter.ses_message_id or "?"
+                print(f"  {letter.sqs_message_id}  {event_type:<12} {ses_id}")
+            return 0
+        count = min(waiting, args.limit)
+        if not args.apply:
+            print(f"would move up to {count} of {waiting} message(s)")
+            print(f"  from {args.source}\n  to   {args.destination}\nrerun with --apply to move them")
+            return 0
+        require_writable(args.audit_log, "--audit-log")
+        question = f"move up to {count} message(s) from {args.source} to {args.destination}?"
+        if not args.yes and not confirm(question, ask or input):
+            raise DeclinedError("nothing moved")
+        with AuditLog(args.audit_log, tool="replay_events.py") as audit:
+            audit.operator = caller_arn(client("sts", args.region))
+
+            def moved(letter: DeadLetter) -> None:
+                audit.record(
+                    action="replay",
+                    source=args.source,
+                    destination=args.destination,
+                    sqs_message_id=letter.sqs_message_id,
+                    ses_message_id=letter.ses_message_id,
+                    event_type=letter.event_type,
+                )
+
+            report = queue.replay(args.limit, moved)
+        print(f"moved {report.moved} message(s); audit log: {args.audit_log}")
+        return 0
+
+    return exits.run(body, sys.stderr)
 
 
 if __name__ == "__main__":

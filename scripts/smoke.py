@@ -17,17 +17,17 @@ local: runs against a live `make demo` environment: start `make demo DEMO_ARGS=-
   another shell and wait for "Servers still running"; it writes .demo/live.json (endpoints and
   outputs), which this command reads. The SES stand-in plays SES there (docs/local.md).
 
-Exit codes:
+What the shared exit codes mean here:
   0  every expected event was stored within the timeout
-  1  some event did not arrive within the timeout (the path loses or delays events)
-  2  usage or setup error (bad option, environment not initialised, no live local environment)
-  3  SES refused a send (sandbox, unverified sender, paused account or configuration set)
-  4  the event table could not be read (permissions, missing table, network)
+  1  AWS error: SES refused a send (sandbox, unverified sender, paused account or configuration set),
+     or the event table could not be read
+  2  usage or setup error: bad option, environment not initialised, no live local environment
+  3  not found: some expected event was not in the table within the timeout (the path loses or
+     delays events; the FAIL lines name which)
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import subprocess
@@ -39,10 +39,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from sesmail.events.smoke import Probe, plan_probes, run_id_now, run_smoke, summary_lines
-from sesmail.events.store import EventStore, StoreError, create_client
-from sesmail.sending.sender import Email, SesSender
-from sesmail.sending.sender import create_client as sesv2_client
+from sesmail.cli import exits
+from sesmail.cli.exits import ExitCode, UsageError
+from sesmail.cli.parser import CliParser
 
 ROOT: Final = Path(__file__).resolve().parents[1]
 ENVS: Final = ("local", "staging", "production")
@@ -58,10 +57,6 @@ LOCAL_AWS_ENV: Final = {
 }
 
 
-class SetupError(Exception):
-    """One line explaining why the smoke test cannot start (exit 2)."""
-
-
 @dataclass(frozen=True)
 class Target:
     configuration_sets: list[str]
@@ -70,23 +65,15 @@ class Target:
     sender: str
 
 
-class OneLineParser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        print(f"error: {message} (see --help)", file=sys.stderr)
-        sys.exit(2)
-
-
-def build_parser() -> OneLineParser:
-    parser = OneLineParser(
-        prog="smoke.py", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+def build_parser() -> CliParser:
+    parser = CliParser(prog="smoke.py", description=__doc__)
     parser.add_argument("--env", required=True, choices=ENVS, help="environment to prove")
     parser.add_argument("--from", dest="sender", help="sender address on a verified domain")
     parser.add_argument(
         "--configuration-set", action="append", help="only this set (repeatable; default: all of the env)"
     )
     parser.add_argument(
-        "--timeout", type=float, help="seconds to wait for the events (default 120 local, 600)"
+        "--timeout", type=float, help="seconds to wait for the events (default 120 local, 600 otherwise)"
     )
     parser.add_argument(
         "--live-file", type=Path, default=DEFAULT_LIVE_FILE, help="local: the demo's live.json"
@@ -99,10 +86,10 @@ def terraform_outputs(env: str) -> dict[str, Any]:
     try:
         result = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
     except FileNotFoundError:
-        raise SetupError("terraform is not on PATH") from None
+        raise UsageError("terraform is not on PATH") from None
     outputs = json.loads(result.stdout or "{}") if result.returncode == 0 else {}
     if not outputs:
-        raise SetupError(f"no Terraform outputs for {env}: run 'make plan ENV={env}' (and apply) first")
+        raise UsageError(f"no Terraform outputs for {env}: run 'make plan ENV={env}' (and apply) first")
     return {name: value["value"] for name, value in outputs.items()}
 
 
@@ -114,12 +101,12 @@ def real_target(env: str, outputs: Mapping[str, Any], sender: str | None) -> Tar
             outputs["region"],
         )
     except KeyError as missing:
-        raise SetupError(
+        raise UsageError(
             f"terraform/envs/{env} has no output {missing}: apply the current code first"
         ) from None
     domains = sorted(outputs.get("ses_identity_arns", {}))
     if sender is None and not domains:
-        raise SetupError("no sending domain in the outputs: pass --from ADDRESS on a verified domain")
+        raise UsageError("no sending domain in the outputs: pass --from ADDRESS on a verified domain")
     return Target(list(sets), table, region, sender or f"smoke@{domains[0]}")
 
 
@@ -128,7 +115,7 @@ def local_target(live_file: Path, sender: str | None) -> Target:
     try:
         live = json.loads(live_file.read_text())
     except (OSError, ValueError):
-        raise SetupError(
+        raise UsageError(
             f"no live local environment ({live_file} missing): run 'make demo DEMO_ARGS=--keep-running' "
             "in another shell first"
         ) from None
@@ -136,7 +123,7 @@ def local_target(live_file: Path, sender: str | None) -> Target:
     try:
         urllib.request.urlopen(f"{moto}/moto-api/", timeout=3).close()  # noqa: S310 - loopback URL from live.json
     except (urllib.error.URLError, OSError):
-        raise SetupError(f"the live local environment at {moto} is not running (stale {live_file})") from None
+        raise UsageError(f"the live local environment at {moto} is not running (stale {live_file})") from None
     os.environ.update(LOCAL_AWS_ENV)
     os.environ.update(
         AWS_ENDPOINT_URL=moto,
@@ -154,12 +141,16 @@ def local_target(live_file: Path, sender: str | None) -> Target:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    timeout = args.timeout if args.timeout is not None else DEFAULT_TIMEOUT[args.env]
-    if timeout <= 0:
-        print("error: --timeout must be positive", file=sys.stderr)
-        return 2
-    try:
+    args = build_parser().parse_args(argv)  # exits 2 with a one-line error on bad usage
+    from sesmail.aws.clients import client  # noqa: PLC0415 - keeps --help fast
+    from sesmail.events.smoke import Probe, plan_probes, run_id_now, run_smoke, summary_lines  # noqa: PLC0415
+    from sesmail.events.store import EventStore, StoreError  # noqa: PLC0415
+    from sesmail.sending.sender import Email, SesSender  # noqa: PLC0415
+
+    def body() -> int:
+        timeout = args.timeout if args.timeout is not None else DEFAULT_TIMEOUT[args.env]
+        if timeout <= 0:
+            raise UsageError("--timeout must be positive")
         if args.env == "local":
             target = local_target(args.live_file, args.sender)
         else:
@@ -167,41 +158,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         sets = args.configuration_set or target.configuration_sets
         unknown = sorted(set(sets) - set(target.configuration_sets))
         if unknown:
-            raise SetupError(f"not a configuration set of {args.env}: {', '.join(unknown)}")
+            raise UsageError(f"not a configuration set of {args.env}: {', '.join(unknown)}")
         run_id = run_id_now()
         probes = plan_probes(sets, run_id)
-    except SetupError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+        sesv2 = client("sesv2", target.region)
+        senders = {cs: SesSender(cs, sesv2) for cs in sets}
 
-    client = sesv2_client(target.region)
-    senders = {cs: SesSender(cs, client) for cs in sets}
+        def send(probe: Probe) -> str:
+            email = Email(
+                from_address=target.sender,
+                to=[probe.recipient],
+                subject=f"smoke test {run_id}",
+                text=f"Post-deploy smoke test {run_id} of the SES event pipeline ({probe.mailbox}).",
+                tags={"purpose": "smoke", "run": run_id},
+            )
+            return senders[probe.configuration_set].send(email)
 
-    def send(probe: Probe) -> str:
-        email = Email(
-            from_address=target.sender,
-            to=[probe.recipient],
-            subject=f"smoke test {run_id}",
-            text=f"Post-deploy smoke test {run_id} of the SES event pipeline ({probe.mailbox}).",
-            tags={"purpose": "smoke", "run": run_id},
+        store = EventStore(client("dynamodb", target.region), target.table)
+        print(
+            f"smoke {args.env}: {len(probes)} mails through {', '.join(sets)} -> table {target.table}, "
+            f"timeout {timeout:.0f} s"
         )
-        return senders[probe.configuration_set].send(email)
-
-    store = EventStore(create_client(target.region), target.table)
-    print(
-        f"smoke {args.env}: {len(probes)} mails through {', '.join(sets)} -> table {target.table}, "
-        f"timeout {timeout:.0f} s"
-    )
-    try:
         smoke = run_smoke(probes, send, store, timeout=timeout)
-    except StoreError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 4
-    for line in summary_lines(smoke, timeout):
-        print(line)
-    if any(r.send_error is not None for r in smoke.results):
-        return 3
-    return 0 if smoke.ok else 1
+        for line in summary_lines(smoke, timeout):
+            print(line)
+        if any(r.send_error is not None for r in smoke.results):
+            return int(ExitCode.AWS_ERROR)
+        return int(ExitCode.OK if smoke.ok else ExitCode.NOT_FOUND)
+
+    return exits.run(body, sys.stderr, aws_errors=(StoreError,))
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ from botocore.exceptions import (
 from botocore.stub import Stubber
 
 from fake_clock import FakeClock
+from sesmail.aws import clients as factory
 from sesmail.aws.calls import (
     THROTTLING_ERROR_CODES,
     AwsCallError,
@@ -27,7 +28,6 @@ from sesmail.aws.calls import (
     RateLimiter,
     call_with_retries,
     client_config,
-    new_session,
     paginate,
     paginate_pages,
     setup_error_message,
@@ -324,7 +324,7 @@ def test_paginate_retries_a_throttled_page_and_continues() -> None:
 
 
 @pytest.mark.parametrize("region", [None, ""])
-def test_new_session_without_a_usable_region_is_a_setup_error(
+def test_client_factory_without_a_usable_region_is_a_setup_error(
     monkeypatch: pytest.MonkeyPatch, region: str | None
 ) -> None:
     # GIVEN no region anywhere, or an empty AWS_REGION (botocore would build "email..amazonaws.com")
@@ -334,5 +334,5 @@ def test_new_session_without_a_usable_region_is_a_setup_error(
         monkeypatch.delenv("AWS_REGION")
         monkeypatch.delenv("AWS_DEFAULT_REGION")
     with pytest.raises(AwsSetupError, match="no AWS region configured"):
-        new_session()
-    assert new_session("eu-west-1").region_name == "eu-west-1"
+        factory.client("sesv2")
+    assert factory.client("sesv2", "eu-west-1").meta.region_name == "eu-west-1"

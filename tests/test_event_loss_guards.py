@@ -52,7 +52,8 @@ def test_ses_can_use_the_topic_key_with_only_the_documented_context(plan: Any, a
     # GIVEN the pipeline key's policy
     key_policy = policy(plan, "module.event_pipeline.aws_kms_key.this")
     # WHEN SES publishes to the encrypted topic: SNS calls KMS for SES with the topic ARN as encryption
-    # context; AWS documents no aws:SourceArn/aws:SourceAccount on this call (docs/decisions/0070)
+    # context; AWS documents no aws:SourceArn/aws:SourceAccount on this call
+    # (docs/decisions/0072-ses-topic-key-condition.md)
     documented = Request(
         action=action,
         service="ses.amazonaws.com",

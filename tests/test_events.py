@@ -7,7 +7,12 @@ import json
 import pytest
 
 from sesevents import SES_FIXTURES, body_in_shape, load_ses, raw_body, sns_envelope
-from sesmail.events.models import IDENTITY_NOTIFICATION, KNOWN_EVENT_TYPES, MalformedEventError
+from sesmail.events.models import (
+    IDENTITY_NOTIFICATION,
+    KNOWN_EVENT_TYPES,
+    MESSAGE_LEVEL,
+    MalformedEventError,
+)
 from sesmail.events.parse import normalise_address, parse_sqs_body
 
 SHAPES = ("raw", "sns_envelope")
@@ -20,8 +25,8 @@ EXPECTED = {
     "bounce_suppressed": ("Bounce", ["erin@example.com"]),
     "complaint_multi": ("Complaint", ["frank@example.org", "grace@example.org"]),
     "reject": ("Reject", ["heidi@example.com"]),
-    "open": ("Open", ["ivan@example.com"]),
-    "click": ("Click", ["judy@example.com"]),
+    "open": ("Open", ["*"]),  # SES cannot tell which recipient opened: stored once per message
+    "click": ("Click", ["*"]),
     "rendering_failure": ("RenderingFailure", ["mallory@example.com"]),
     "delivery_delay": ("DeliveryDelay", ["niaj@example.com"]),
     "subscription": ("Subscription", ["olivia@example.com"]),
@@ -170,3 +175,61 @@ def test_malformed_bodies_raise_one_clear_error(body: str, reason: str) -> None:
 )
 def test_normalise_address(raw: str, normalised: str) -> None:
     assert normalise_address(raw) == normalised
+
+
+def _delivery_with(**changes: object) -> str:
+    record = load_ses("delivery")
+    for path, value in changes.items():
+        target = record
+        *parents, leaf = path.split("__")
+        for parent in parents:
+            target = target[parent]
+        target[leaf] = value
+    return raw_body(record)
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (_delivery_with(delivery__timestamp="2024-13-45T99:99:99.999Z"), "not an ISO-8601"),
+        (_delivery_with(mail__timestamp="2024-02-30T10:00:00.000Z"), "not an ISO-8601"),
+        ('{"mail": ' * 100_000 + "{}" + "}" * 100_000, "nested too deeply"),
+        (_delivery_with(mail__messageId="m" * 2100), "too long"),
+        (_delivery_with(delivery__recipients=["a" * 1000 + "@example.com"]), "too long"),
+        (_delivery_with(delivery__recipients=["\udc80bad@example.com"]), "not valid UTF-8"),
+        (_delivery_with(mail__messageId="id-\ud800"), "not valid UTF-8"),
+        (_delivery_with(delivery__recipients=["@example.com"]), "not an email address"),
+    ],
+    ids=[
+        "bad-date",
+        "bad-mail-date",
+        "deep",
+        "long-id",
+        "long-address",
+        "surrogate",
+        "surrogate-id",
+        "empty",
+    ],
+)
+def test_what_becomes_a_key_is_validated_at_parse_time(body: str, reason: str) -> None:
+    # GIVEN a record whose key material would make DynamoDB (or the item build) fail
+    # WHEN parsed THEN it is rejected as malformed, with a reason, before any write
+    with pytest.raises(MalformedEventError, match=reason):
+        parse_sqs_body(body)
+
+
+def test_invalid_utf8_in_free_text_is_replaced_not_fatal() -> None:
+    body = _delivery_with(delivery__smtpResponse="250 ok \udcff")
+    (event,) = parse_sqs_body(body)
+    assert event.smtp_response == "250 ok \ufffd"
+    assert event.smtp_response.encode("utf-8")
+
+
+@pytest.mark.parametrize("fixture", ["open", "click"])
+def test_open_and_click_are_one_message_level_event_however_many_recipients(fixture: str) -> None:
+    # GIVEN an Open/Click of a message sent to three recipients
+    record = load_ses(fixture)
+    record["mail"]["destination"] = ["a@example.com", "b@example.com", "c@example.com"]
+    # WHEN parsed THEN one event, attributed to no recipient
+    (event,) = parse_sqs_body(raw_body(record))
+    assert event.recipient == MESSAGE_LEVEL

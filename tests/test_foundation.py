@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import subprocess
 import zipfile
@@ -175,13 +176,34 @@ def test_zip_leaves_out_local_tooling(tmp_path: Path) -> None:
     # GIVEN the real tree, where the demo's emulators live in sesmail_local/, beside the runtime package
     result = run(".venv/bin/python", "scripts/dev/package_lambdas.py", "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
-    # THEN the Lambda zip has the runtime package and nothing of the emulator package
-    with zipfile.ZipFile(tmp_path / "persister.zip") as archive:
-        names = archive.namelist()
-    assert "sesmail/handlers/persister.py" in names
-    assert "sesmail/events/store.py" in names
-    assert all(name.startswith("sesmail/") for name in names), names
-    assert not [name for name in names if "local" in name.split("/")[0]]
+    # THEN every Lambda zip has the runtime package and nothing of the emulator package
+    zips = sorted(tmp_path.glob("*.zip"))
+    assert [z.stem for z in zips] == ["persister", "status_api"]
+    for built in zips:
+        with zipfile.ZipFile(built) as archive:
+            names = archive.namelist()
+        assert "sesmail/handlers/persister.py" in names
+        assert "sesmail/events/store.py" in names
+        assert all(name.startswith("sesmail/") for name in names), names
+        assert not [name for name in names if "local" in name.split("/")[0]]
+
+
+def test_runtime_package_never_imports_the_emulator() -> None:
+    # A Lambda importing sesmail_local would fail at cold start: the zip holds sesmail/ only.
+    importing = []
+    for path in sorted((ROOT / "lambda_src" / "sesmail").rglob("*.py")):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            names = (
+                [alias.name for alias in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
+            if any(name.split(".")[0] == "sesmail_local" for name in names):
+                importing.append(path.relative_to(ROOT).as_posix())
+    assert not importing, importing
 
 
 # --- CI ---

@@ -174,7 +174,7 @@ def test_an_event_published_to_the_topic_reaches_the_queue_raw(local_apply: Loca
         "send": {},
     }
     sns.publish(TopicArn=local_apply.outputs["sns_topic_arn"]["value"], Message=json.dumps(event))
-    # THEN the queue holds the SES JSON itself (raw delivery, docs/decisions/0020)
+    # THEN the queue holds the SES JSON itself (raw delivery, docs/decisions/0020-raw-sns-delivery.md)
     messages = sqs.receive_message(QueueUrl=local_apply.outputs["queue_url"]["value"], WaitTimeSeconds=2)[
         "Messages"
     ]

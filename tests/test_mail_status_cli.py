@@ -15,6 +15,7 @@ from moto import mock_aws
 import mail_status
 from eventtable import create_events_table
 from sesevents import SES_FIXTURES, load_ses, raw_body
+from sesmail.cli.exits import EXIT_CODES_HELP
 from sesmail.events.lookup import LookupInputError, message_status, recipient_history
 from sesmail.events.parse import parse_sqs_body
 from sesmail.events.store import EventStore
@@ -138,11 +139,29 @@ def test_help_documents_every_exit_code_and_option() -> None:
         "--format",
         "--region",
         "EVENTS_TABLE_NAME",
-        "0  found",
-        "1  AWS error",
-        "2  usage error",
-        "3  not found",
+        EXIT_CODES_HELP,
         "message MESSAGE_ID",
         "recipient ADDRESS [--since DATE]",
     ):
         assert text in result.stdout
+
+
+def test_the_readme_example_takes_options_after_the_subcommand(
+    table: EventStore, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The README's own example failed with "unrecognized arguments: --format json" before issue 11.
+    argv = ["recipient", "frank@example.org", "--since", "2024-07-02", "--format", "json", "--table", TABLE]
+    assert mail_status.main(argv) == 0
+    assert json.loads(capsys.readouterr().out)["recipient"] == "frank@example.org"
+
+
+def test_missing_region_is_exit_2_like_every_tool(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # mail_status used to exit 1 here ("You must specify a region"), the other tools 2.
+    monkeypatch.delenv("AWS_REGION")
+    monkeypatch.delenv("AWS_DEFAULT_REGION")
+    assert mail_status.main(["--table", TABLE, "message", "x"]) == 2
+    assert capsys.readouterr().err.startswith(
+        "error: no AWS region configured: pass --region, set AWS_REGION"
+    )

@@ -145,3 +145,53 @@ def test_logs_mask_email_addresses() -> None:
     line = stream.getvalue()
     assert "Jane.Doe" not in line and "bob@" not in line
     assert "J***@example.com" in line and "b***@example.net" in line
+
+
+def test_any_error_turning_one_record_into_events_fails_that_record_only(
+    persister: tuple[ModuleType, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    module, client = persister
+    import sesmail.events.persist as persist
+
+    real_parse = persist.parse_sqs_body
+
+    def parse(body: str, *, store_subject: bool = False) -> Any:
+        if "poison" in body:
+            raise RecursionError("maximum recursion depth exceeded while encoding a JSON object")
+        return real_parse(body, store_subject=store_subject)
+
+    # GIVEN a record whose parsing raises something no parser author foresaw, between two good ones
+    monkeypatch.setattr(persist, "parse_sqs_body", parse)
+    bodies = [
+        body_in_shape(load_ses("send"), "raw"),
+        '{"poison": 1}',
+        body_in_shape(load_ses("delivery"), "raw"),
+    ]
+    # WHEN the handler runs THEN only that record is reported and the others are stored
+    response = module.handler(sqs_event(bodies), FakeLambdaContext())
+    assert response == {"batchItemFailures": [{"itemIdentifier": "msg-0001"}]}
+    assert len(scan_all(client, TABLE)) == 2
+
+
+def test_an_open_is_stored_once_and_credits_no_recipient(persister: tuple[ModuleType, Any]) -> None:
+    from sesmail.events.lookup import message_status
+    from sesmail.events.store import EventStore
+
+    module, client = persister
+    # GIVEN a message sent to three recipients, then opened (by one of them, SES cannot say which)
+    recipients = ["ann@example.com", "ben@example.com", "cat@example.com"]
+    send, opened = load_ses("send"), load_ses("open")
+    for record in (send, opened):
+        record["mail"]["messageId"] = "msg-three-recipients"
+        record["mail"]["destination"] = recipients
+    # WHEN both are persisted
+    module.handler(
+        sqs_event([body_in_shape(send, "raw"), body_in_shape(opened, "sns_envelope")]), FakeLambdaContext()
+    )
+    # THEN the Open is one item, not one per recipient
+    types = [item["event_type"]["S"] for item in scan_all(client, TABLE)]
+    assert sorted(types) == ["Open", "Send", "Send", "Send"]
+    # AND the message shows it, while every recipient is still only "sent"
+    status = message_status(EventStore(client, TABLE), "msg-three-recipients")
+    assert status is not None and status.opened
+    assert [(r.recipient, r.status) for r in status.recipients] == [(r, "sent") for r in recipients]

@@ -70,6 +70,9 @@ def test_replay_apply_moves_every_message_and_writes_the_audit_log(queues: Any, 
     assert [(x["action"], x["ses_message_id"], x["event_type"]) for x in lines] == [
         ("replay", "0102-abc", "Bounce")
     ] * 3
+    # the toolkit audit log: tool, run id and the operator as CloudTrail will show them
+    assert {x["tool"] for x in lines} == {"replay_events.py"} and len({x["run_id"] for x in lines}) == 1
+    assert all(x["operator"].startswith("arn:aws:") for x in lines)
     assert "a@example.com" not in audit.read_text()
     body = sqs.receive_message(QueueUrl=queue)["Messages"][0]["Body"]
     assert json.loads(body) == EVENT
@@ -82,15 +85,10 @@ def test_peek_leaves_the_messages_in_place(queues: Any, capsys: pytest.CaptureFi
     assert depth(sqs, dlq) == 3
 
 
-def test_refused_confirmation_moves_nothing(
-    queues: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
+def test_refused_confirmation_moves_nothing(queues: Any, tmp_path: Path) -> None:
     sqs, dlq, queue = queues
-    monkeypatch.setattr("builtins.input", lambda _: "n")
-    code = replay_events.main(
-        ["replay", "--from", dlq, "--to", queue, "--apply", "--audit-log", str(tmp_path / "a")]
-    )
-    assert code == 2
+    args = ["replay", "--from", dlq, "--to", queue, "--apply", "--audit-log", str(tmp_path / "a")]
+    assert replay_events.main(args, ask=lambda _: "n") == 4  # declined, as in the toolkit's exit-code table
     assert depth(sqs, dlq) == 3
 
 
@@ -99,6 +97,6 @@ def test_help_lists_exit_codes_and_bad_input_is_one_line() -> None:
     help_text = subprocess.run(
         [sys.executable, script, "--help"], capture_output=True, text=True, check=True
     ).stdout
-    assert "Exit codes:" in help_text and "{peek,replay}" in help_text
+    assert "exit codes" in help_text and "{peek,replay}" in help_text
     bad = subprocess.run([sys.executable, script, "replay"], capture_output=True, text=True, check=False)
     assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1

@@ -149,8 +149,8 @@ def test_help_documents_staging_production_local_and_exit_codes() -> None:
         "staging / production:",
         "local:",
         "make demo DEMO_ARGS=--keep-running",
-        "Exit codes:",
-        "  3  SES refused",
+        "What the shared exit codes mean here:",
+        "  3  not found: some expected event",
     ):
         assert needle in result.stdout
 

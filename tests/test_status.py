@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sesevents import SES_FIXTURES, load_ses, raw_body
-from sesmail.events.models import RecipientEvent
+from sesmail.events.models import MESSAGE_LEVEL, RecipientEvent
 from sesmail.events.parse import parse_sqs_body
 from sesmail.events.status import STATUS_PRECEDENCE, event_status, fold_message, fold_recipient
 
@@ -72,7 +72,8 @@ ALL = [
         ([SEND], "sent"),
         ([SEND, DELAY], "delayed"),
         ([SEND, DELAY, DELIVERY], "delivered"),
-        ([OPEN], "delivered"),  # an Open proves delivery even if the Delivery event was lost
+        ([OPEN, CLICK], "unknown"),  # SES cannot say which recipient opened: no recipient status
+        ([SEND, OPEN, CLICK], "sent"),  # an Open never makes a recipient "delivered"
         ([SEND, DELIVERY, HARD_BOUNCE], "bounced"),  # asynchronous bounce after acceptance
         ([SEND, DELIVERY, SOFT_BOUNCE], "soft_bounced"),
         ([SEND, SUPPRESSED], "suppressed"),
@@ -92,12 +93,38 @@ def test_precedence_table_lists_every_status_an_event_can_imply() -> None:
 
 
 def test_flags_reason_and_timeline() -> None:
-    # GIVEN a message sent, delivered, opened, clicked, then hard-bounced, arriving out of order
-    status = fold_recipient([HARD_BOUNCE, CLICK, SEND, OPEN, DELIVERY])
+    # GIVEN a message sent, delivered, subscription changed, then hard-bounced, arriving out of order
+    status = fold_recipient([HARD_BOUNCE, SUBSCRIPTION, SEND, DELIVERY])
     # THEN flags and the deciding reason are set, and the timeline is in time order
-    assert (status.opened, status.clicked, status.subscription_changed) == (True, True, False)
+    assert status.subscription_changed
     assert status.reason == "Permanent/General 5.1.1 smtp; 550 5.1.1 user unknown"
-    assert [e.event_type for e in status.timeline] == ["Send", "Delivery", "Open", "Click", "Bounce"]
+    assert [e.event_type for e in status.timeline] == ["Send", "Delivery", "Bounce", "Subscription"]
+
+
+def test_opens_and_clicks_show_at_message_level_and_change_no_recipient() -> None:
+    # GIVEN a message to two recipients, one delivered, and an Open and a Click SES cannot attribute
+    bob = dataclasses.replace(SEND, recipient="bob@example.com")
+    opened = dataclasses.replace(OPEN, recipient=MESSAGE_LEVEL)
+    clicked = dataclasses.replace(CLICK, recipient=MESSAGE_LEVEL)
+    # AND an Open stored per recipient before issue 13 (one copy per recipient)
+    legacy_open = dataclasses.replace(OPEN, recipient="bob@example.com")
+    # WHEN folded
+    status = fold_message(MESSAGE, [SEND, DELIVERY, bob, opened, clicked, legacy_open])
+    # THEN each recipient keeps the status of its own events, and the message shows the engagement once
+    assert status is not None
+    assert [(r.recipient, r.status) for r in status.recipients] == [
+        ("alice@example.com", "delivered"),
+        ("bob@example.com", "sent"),
+    ]
+    assert (status.opened, status.clicked) == (True, True)
+    assert [(e.event_type, e.recipient) for e in status.engagement] == [("Open", "*"), ("Click", "*")]
+    assert all(e.event_type not in {"Open", "Click"} for r in status.recipients for e in r.timeline)
+
+
+def test_a_message_with_only_an_open_is_found() -> None:
+    status = fold_message(MESSAGE, [dataclasses.replace(OPEN, recipient=MESSAGE_LEVEL)])
+    assert status is not None
+    assert (status.recipients, status.opened, status.clicked) == ((), True, False)
 
 
 def test_duplicates_collapse_in_the_timeline() -> None:

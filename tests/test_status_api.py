@@ -95,3 +95,26 @@ def test_store_failure_is_502_without_details(api: ModuleType) -> None:
     boto3.client("dynamodb").delete_table(TableName=TABLE)
     status, body = call(api, "GET /messages/{message_id}", {"message_id": BOUNCED})
     assert (status, body) == (502, {"error": "the event store is unavailable"})
+
+
+def test_reads_only_its_own_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    # GIVEN the API's environment with a value only the persister reads, and invalid for it
+    monkeypatch.setenv("EVENTS_TABLE_NAME", TABLE)
+    monkeypatch.setenv("EVENT_RETENTION_DAYS", "forever")
+    monkeypatch.setenv("STORE_SUBJECT", "maybe")
+    import sesmail.handlers.status_api as module
+
+    # THEN the API still starts: the persister's settings are not its business
+    with mock_aws():
+        reloaded = importlib.reload(module)
+    assert reloaded.settings.events_table_name == TABLE
+    assert not hasattr(reloaded.settings, "retention_days")
+
+
+def test_missing_table_name_fails_at_init(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("EVENTS_TABLE_NAME", raising=False)
+    import sesmail.handlers.status_api as module
+    from sesmail.handlers.settings import SettingsError
+
+    with pytest.raises(SettingsError, match="EVENTS_TABLE_NAME"):
+        importlib.reload(module)

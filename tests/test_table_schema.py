@@ -1,4 +1,4 @@
-"""The Terraform event table and lambda_src/sesmail/schema.py describe the same table."""
+"""The Terraform event table and lambda_src/sesmail/events/schema.py describe the same table."""
 
 from __future__ import annotations
 

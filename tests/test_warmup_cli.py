@@ -24,6 +24,7 @@ import warmup as cli
 from eventtable import create_events_table
 from sesevents import load_ses
 from sesmail.aws.calls import RateLimiter
+from sesmail.cli.exits import EXIT_CODES_HELP
 from sesmail.events.parse import parse_ses_record
 from sesmail.events.store import to_item
 from sesmail.warmup import aws as warmup_aws
@@ -52,7 +53,7 @@ class Harness:
             make_sesv2=lambda: self.sesv2,
             make_ssm=lambda: self.ssm,
             make_cloudwatch=lambda: self.cloudwatch,
-            table_factory=lambda name: boto3.resource("dynamodb").Table(name),
+            make_dynamodb=lambda: boto3.client("dynamodb"),
         )
 
     def account(self, **overrides: Any) -> None:
@@ -240,7 +241,7 @@ def test_gate_apply_asks_and_a_no_writes_nothing(aws: Harness, plan_file: Path, 
     code, out = aws.run(
         "gate", "--plan", str(plan_file), "--apply", "--audit-log", str(tmp_path / "a"), answer="n\n"
     )
-    assert code == 3
+    assert code == 4  # declined: 3 before the exit codes were unified
     assert f"write {PARAMETER} = " in out
     assert aws.published() is None
     assert (tmp_path / "a").read_text() == ""
@@ -458,12 +459,27 @@ def test_missing_region_is_exit_2_not_a_traceback(monkeypatch: pytest.MonkeyPatc
     )
 
 
+def test_plan_with_quota_needs_no_aws_at_all(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.delenv(name)
+    result = run_script("plan", "--start", "1", "--target", "9", "--days", "3", "--quota", "10")
+    assert result.returncode == 0, result.stderr
+    assert "total" in result.stdout
+
+
+def test_plan_without_quota_says_aws_is_needed_only_for_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AWS_REGION")
+    monkeypatch.delenv("AWS_DEFAULT_REGION")
+    result = run_script("plan", "--start", "1", "--target", "9", "--days", "3")
+    assert result.returncode == 2
+    assert result.stderr.rstrip().endswith("(plan needs AWS only for the quota: pass --quota N)")
+
+
 @pytest.mark.parametrize("command", [[], ["plan"], ["status"], ["gate"], ["ips"]])
 def test_help_documents_every_option_and_exit_code(command: list[str]) -> None:
     result = run_script(*command, "--help")
     assert result.returncode == 0
-    for code in ("0  success", "1  an AWS call failed", "2  bad input", "3  a write was declined"):
-        assert code in result.stdout
+    assert EXIT_CODES_HELP in result.stdout
     parser = cli.build_parser()
     if command:
         sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))

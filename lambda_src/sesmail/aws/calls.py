@@ -12,8 +12,8 @@ second per account, and every script shares that budget. So every call goes thro
   by ``code``), so no ``botocore`` type leaks above the data-access layer.
 - ``paginate_pages`` / ``paginate``: follow ``NextToken``-style tokens lazily, one page in memory at a
   time, each page fetched through ``call_with_retries``.
-- ``setup_error_message`` / ``setup_errors_as_domain``: missing credentials or region become one
-  operator-readable line (``AwsSetupError``), which every CLI maps to exit code 2.
+- ``setup_error_message`` / ``setup_errors_as_domain``: missing credentials, region or profile, or an
+  expired SSO session, become one operator-readable line (``AwsSetupError``): exit code 2 in every CLI.
 
 Clients should be built with ``client_config()``: it turns botocore's own retries off so that this
 module alone decides when to retry (otherwise retries multiply and bypass the rate limiter).
@@ -30,17 +30,21 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, Final
 
-import boto3
 from botocore.config import Config
 from botocore.exceptions import (
     ClientError,
     ConnectionClosedError,
     ConnectTimeoutError,
+    CredentialRetrievalError,
     EndpointConnectionError,
     NoCredentialsError,
     NoRegionError,
     PartialCredentialsError,
+    ProfileNotFound,
     ReadTimeoutError,
+    SSOError,
+    TokenRetrievalError,
+    UnauthorizedSSOTokenError,
 )
 
 logger = logging.getLogger(__name__)
@@ -66,7 +70,47 @@ _TRANSIENT_CONNECTION_ERRORS: Final = (
     ConnectTimeoutError,
     ReadTimeoutError,
 )
-_SETUP_ERRORS: Final = (NoCredentialsError, PartialCredentialsError, NoRegionError)
+# Errors the operator fixes in their environment (exit 2), never by retrying. UnauthorizedSSOTokenError
+# and SSOTokenLoadError are SSOErrors; TokenRetrievalError is an expired or revoked SSO session refresh.
+_SETUP_ERRORS: Final = (
+    NoCredentialsError,
+    PartialCredentialsError,
+    NoRegionError,
+    ProfileNotFound,
+    SSOError,
+    TokenRetrievalError,
+    CredentialRetrievalError,
+)
+SSO_LOGIN_HINT: Final = "run 'aws sso login' (with the same AWS_PROFILE) and try again"
+# Most specific first: PartialCredentialsError is not a NoCredentialsError, but SSO errors overlap.
+_SETUP_MESSAGES: Final[
+    tuple[tuple[type[BaseException] | tuple[type[BaseException], ...], Callable[[BaseException], str]], ...]
+] = (
+    (
+        NoRegionError,
+        lambda exc: (
+            "no AWS region configured: pass --region, set AWS_REGION or AWS_DEFAULT_REGION, "
+            "or set region in the AWS profile"
+        ),
+    ),
+    (ProfileNotFound, lambda exc: f"{exc}: check AWS_PROFILE and the AWS config files"),
+    (
+        (UnauthorizedSSOTokenError, TokenRetrievalError, SSOError),
+        lambda exc: f"the AWS SSO session is missing or expired: {SSO_LOGIN_HINT}",
+    ),
+    (
+        PartialCredentialsError,
+        lambda exc: f"incomplete AWS credentials ({exc}): check AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY",
+    ),
+    (
+        NoCredentialsError,
+        lambda exc: "no AWS credentials found: set AWS_PROFILE, export temporary keys, or run under a role",
+    ),
+    (
+        CredentialRetrievalError,
+        lambda exc: f"AWS credentials could not be retrieved ({_one_line(exc)}): check the AWS profile",
+    ),
+)
 
 NEXT_TOKEN: Final = "NextToken"  # noqa: S105 - the pagination parameter most AWS APIs use, not a secret
 DEFAULT_MAX_ATTEMPTS: Final = 6
@@ -148,28 +192,17 @@ def client_config(**overrides: Any) -> Config:
 
 
 def setup_error_message(exc: BaseException) -> str | None:
-    """One line telling the operator how to fix missing credentials or region; None for other errors."""
+    """One line telling the operator how to fix their AWS setup; None for any other error."""
     if isinstance(exc, AwsSetupError):
         return str(exc)
-    if isinstance(exc, NoRegionError):
-        return "no AWS region configured: set AWS_REGION (or AWS_DEFAULT_REGION) or pass --region"
-    if isinstance(exc, PartialCredentialsError):
-        return f"incomplete AWS credentials ({exc}): check AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY"
-    if isinstance(exc, NoCredentialsError):
-        return "no AWS credentials found: set AWS_PROFILE, export temporary keys, or run under a role"
+    for kinds, message in _SETUP_MESSAGES:
+        if isinstance(exc, kinds):
+            return message(exc)
     return None
 
 
-def new_session(region: str | None = None) -> boto3.session.Session:
-    """A boto3 session with a usable region (argument, else environment/profile), else AwsSetupError.
-
-    An empty ``AWS_REGION=`` would otherwise surface later as an "Invalid endpoint" ValueError.
-    """
-    with setup_errors_as_domain():
-        session = boto3.session.Session(region_name=region or None)
-    if not session.region_name:
-        raise AwsSetupError(setup_error_message(NoRegionError()))
-    return session
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())
 
 
 @contextmanager

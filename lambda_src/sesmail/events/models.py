@@ -21,6 +21,12 @@ KNOWN_EVENT_TYPES: Final = frozenset(
     {SEND, DELIVERY, BOUNCE, COMPLAINT, REJECT, OPEN, CLICK, RENDERING_FAILURE, DELIVERY_DELAY, SUBSCRIPTION}
 )
 
+# SES tracks opens and clicks per message (one pixel, one link set for all recipients): it cannot tell
+# which recipient of a multi-recipient message opened or clicked. Such events are stored once per
+# message with this placeholder as their recipient, never credited to a recipient.
+MESSAGE_LEVEL: Final = "*"
+MESSAGE_LEVEL_TYPES: Final = frozenset({OPEN, CLICK})
+
 # Where the record came from: configuration-set event publishing or identity feedback notifications.
 EVENT_PUBLISHING: Final = "event"
 IDENTITY_NOTIFICATION: Final = "notification"

@@ -1,21 +1,24 @@
 """Parse SQS message bodies carrying SES events into per-recipient records (pure: no AWS imports).
 
-Accepted shapes (both reach real consumers, see /docs/decisions/0030-event-persister.md):
+Accepted shapes (both reach real consumers, see docs/decisions/0030-event-persister-batch-loop.md):
 
 * SNS raw message delivery: the SQS body *is* the SES JSON;
 * SNS envelope: ``{"Type": "Notification", "Message": "<SES JSON as a string>", ...}``.
 
 Accepted records: configuration-set event publishing (``eventType``) and identity feedback
 notifications (``notificationType``). Each record fans out to one :class:`RecipientEvent` per
-affected recipient. Unknown future event types are kept generically, never dropped.
+affected recipient; an Open or Click is one message-level event (``recipient == MESSAGE_LEVEL``).
+Unknown future event types are kept generically, never dropped.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 from typing import Any, Final
 
+from sesmail.events import schema
 from sesmail.events.models import (
     BOUNCE,
     CLICK,
@@ -24,6 +27,8 @@ from sesmail.events.models import (
     DELIVERY_DELAY,
     EVENT_PUBLISHING,
     IDENTITY_NOTIFICATION,
+    MESSAGE_LEVEL,
+    MESSAGE_LEVEL_TYPES,
     OPEN,
     REJECT,
     RENDERING_FAILURE,
@@ -72,6 +77,7 @@ _ENVELOPE_KEYS: Final = frozenset({"mail", "eventType", "notificationType"})
 MAX_TEXT: Final = 1000  # SMTP diagnostics and links are short; a hostile MTA must not bloat items
 MAX_DETAIL_JSON: Final = 4000
 _CANONICAL_TIMESTAMP_LENGTH: Final = len("2017-08-05T00:41:02.669Z")
+_SURROGATES: Final = re.compile("[\ud800-\udfff]")
 
 
 def parse_sqs_body(body: str, *, store_subject: bool = False) -> list[RecipientEvent]:
@@ -99,6 +105,8 @@ def parse_ses_record(record: dict[str, Any], *, store_subject: bool = False) -> 
     message_id = mail.get("messageId")
     if not isinstance(message_id, str) or not message_id:
         raise MalformedEventError("mail.messageId is missing")
+    if not _is_utf8(message_id):
+        raise MalformedEventError("mail.messageId is not valid UTF-8 (unpaired surrogate)")
 
     event_type, detail_key, detail = _type_and_detail(record, raw_type)
 
@@ -126,7 +134,7 @@ def parse_ses_record(record: dict[str, Any], *, store_subject: bool = False) -> 
     seen: set[str] = set()
     for entry in _recipient_entries(event_type, detail_key, detail, mail):
         address = entry.get("emailAddress") if isinstance(entry, dict) else entry
-        recipient = normalise_address(address)
+        recipient = MESSAGE_LEVEL if event_type in MESSAGE_LEVEL_TYPES else normalise_address(address)
         if recipient in seen:  # SES never repeats a recipient, but a duplicate would collide on key
             continue
         seen.add(recipient)
@@ -134,7 +142,11 @@ def parse_ses_record(record: dict[str, Any], *, store_subject: bool = False) -> 
         if isinstance(entry, dict):
             per_recipient["status_code"] = _text(entry.get("status"))
             per_recipient["diagnostic_code"] = _text(entry.get("diagnosticCode"))
-        events.append(RecipientEvent(recipient=recipient, **common, **per_recipient))
+        event = RecipientEvent(recipient=recipient, **common, **per_recipient)
+        problem = schema.key_problem(*schema.event_keys(*event.identity), recipient)
+        if problem is not None:
+            raise MalformedEventError(problem)
+        events.append(event)
     return events
 
 
@@ -155,7 +167,10 @@ def _type_and_detail(record: dict[str, Any], raw_type: str) -> tuple[str, str | 
 def _recipient_entries(
     event_type: str, detail_key: str | None, detail: dict[str, Any], mail: dict[str, Any]
 ) -> list[Any]:
-    """The list naming the affected recipients: the type's own list, else ``mail.destination``."""
+    """The list naming the affected recipients: the type's own list, else ``mail.destination``; for
+    opens and clicks, which SES cannot attribute to one recipient, the message-level placeholder."""
+    if event_type in MESSAGE_LEVEL_TYPES:
+        return [MESSAGE_LEVEL]
     list_key = _RECIPIENT_LISTS.get(event_type)
     entries = detail.get(list_key) if list_key else mail.get("destination")
     if not isinstance(entries, list) or not entries:
@@ -171,7 +186,13 @@ def normalise_address(address: object) -> str:
         raise MalformedEventError("a recipient is not an email address")
     if "<" in address:
         address = address[address.rfind("<") + 1 :].split(">", 1)[0]
-    return address.strip().lower()
+    address = address.strip().lower()
+    local, _, domain = address.rpartition("@")
+    if not local or not domain:
+        raise MalformedEventError("a recipient is not an email address")
+    if not _is_utf8(address):
+        raise MalformedEventError("a recipient is not valid UTF-8 (unpaired surrogate)")
+    return address
 
 
 def _type_fields(event_type: str, detail: dict[str, Any], *, known: bool) -> dict[str, Any]:
@@ -188,6 +209,8 @@ def _load_object(text: str, what: str) -> dict[str, Any]:
         value = json.loads(text)
     except (TypeError, ValueError) as error:
         raise MalformedEventError(f"{what} is not valid JSON: {error}") from None
+    except RecursionError:
+        raise MalformedEventError(f"{what} is JSON nested too deeply") from None
     if not isinstance(value, dict):
         raise MalformedEventError(f"{what} is JSON but not an object")
     return value
@@ -197,12 +220,13 @@ def _timestamp(value: object, what: str) -> str:
     """ISO-8601 UTC with milliseconds. SES already sends that form; anything else is normalised."""
     if not isinstance(value, str):
         raise MalformedEventError(f"{what} is missing")
-    if len(value) == _CANONICAL_TIMESTAMP_LENGTH and value[19] == "." and value[-1] == "Z":
-        return value
     try:
+        # Parsed even in SES's own form: "2024-13-45T99:99:99.999Z" has the shape but is no time.
         moment = datetime.fromisoformat(value)
     except ValueError:
         raise MalformedEventError(f"{what} is not an ISO-8601 timestamp: {value[:40]!r}") from None
+    if len(value) == _CANONICAL_TIMESTAMP_LENGTH and value[19] == "." and value[-1] == "Z":
+        return value
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
@@ -211,8 +235,18 @@ def _timestamp(value: object, what: str) -> str:
 def _text(value: object) -> str | None:
     if value is None or value == "":
         return None
-    text = value if isinstance(value, str) else str(value)
-    return text[:MAX_TEXT]
+    text = (value if isinstance(value, str) else str(value))[:MAX_TEXT]
+    return text if text.isascii() else _valid_utf8(text)  # inlined fast path: ~10 texts per record
+
+
+def _is_utf8(text: str) -> bool:
+    return text.isascii() or not _SURROGATES.search(text)
+
+
+def _valid_utf8(text: str) -> str:
+    """Free text with unpaired surrogates (invalid UTF-8 escaped into the JSON) replaced by U+FFFD:
+    such a string cannot be serialised, and would fail the whole write request it travels in."""
+    return text if _is_utf8(text) else _SURROGATES.sub("\ufffd", text)
 
 
 def _first(values: object) -> str | None:
@@ -228,7 +262,7 @@ def _message_tags(tags: dict[str, Any]) -> dict[str, str]:
         if name.startswith("ses:") or not isinstance(name, str):
             continue
         joined = ",".join(str(v) for v in values) if isinstance(values, list) else str(values)
-        kept[name[:128]] = joined[:256]
+        kept[_valid_utf8(name[:128])] = _valid_utf8(joined[:256])
     return kept
 
 

@@ -2,7 +2,7 @@
 
 Pure orchestration over the :class:`~sesmail.events.store.EventStore` interface; the Lambda handler adds
 only logging and metrics. Why a hand-written cross-record loop rather than Powertools'
-``BatchProcessor``: docs/decisions/0030-event-persister.md.
+``BatchProcessor``: docs/decisions/0030-event-persister-batch-loop.md.
 """
 
 from __future__ import annotations
@@ -54,6 +54,8 @@ def persist_batch(
             parsed.append((record_id, parse_sqs_body(body, store_subject=settings.store_subject)))
         except MalformedEventError as error:
             result.malformed.append((record_id, str(error)))
+        except Exception as error:  # noqa: BLE001 - whatever one body holds, it fails that record only
+            result.malformed.append((record_id, f"unparseable record: {type(error).__name__}"))
 
     result.write = writer.write(
         parsed, retention_seconds=settings.retention_seconds, remaining_ms=remaining_ms

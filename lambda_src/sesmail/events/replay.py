@@ -10,10 +10,8 @@ event. ``summarise`` is pure; ``DeadLetterQueue`` is the thin SQS adapter.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
@@ -26,7 +24,7 @@ VISIBILITY_SECONDS: Final = 60
 
 @dataclass(frozen=True, slots=True)
 class DeadLetter:
-    """What the replay knows about one message: no addresses, only identifiers (the audit log's line)."""
+    """What the replay knows about one message: no addresses, only identifiers (what the audit log keeps)."""
 
     sqs_message_id: str
     ses_message_id: str | None
@@ -104,34 +102,3 @@ class DeadLetterQueue:
                 report.moved += 1
                 on_moved(summarise(message["Body"], message["MessageId"]))
         return report
-
-
-def audit_lines(
-    moved: list[DeadLetter], source: str, destination: str, now: datetime | None = None
-) -> Iterator[str]:
-    at = (now or datetime.now(UTC)).isoformat(timespec="seconds")
-    for letter in moved:
-        yield json.dumps(
-            {
-                "at": at,
-                "action": "replay",
-                "source": source,
-                "destination": destination,
-                "sqs_message_id": letter.sqs_message_id,
-                "ses_message_id": letter.ses_message_id,
-                "event_type": letter.event_type,
-            },
-            sort_keys=True,
-        )
-
-
-class AuditLog:
-    """Append-only JSON lines, flushed per message so an interrupted replay still records what moved."""
-
-    def __init__(self, path: Path, source: str, destination: str) -> None:
-        self.path, self.source, self.destination = path, source, destination
-
-    def __call__(self, letter: DeadLetter) -> None:
-        with self.path.open("a") as out:
-            for line in audit_lines([letter], self.source, self.destination):
-                out.write(line + "\n")

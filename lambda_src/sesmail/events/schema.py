@@ -44,7 +44,12 @@ RECIPIENT_INDEX_NON_KEY_ATTRIBUTES: Final = (
     "delay_type",
     "reject_reason",
     "configuration_set",
+    "origin",  # event publishing or identity notification: not derivable from the keys
 )
+
+# DynamoDB's key size limits (UTF-8 bytes); a GSI key attribute has the same limits as a table key.
+MAX_PARTITION_KEY_BYTES: Final = 2048
+MAX_SORT_KEY_BYTES: Final = 1024
 
 # Every key attribute is a string.
 KEY_ATTRIBUTE_TYPES: Final = {
@@ -53,3 +58,34 @@ KEY_ATTRIBUTE_TYPES: Final = {
     RECIPIENT_INDEX_PARTITION_KEY: "S",
     RECIPIENT_INDEX_SORT_KEY: "S",
 }
+
+
+def event_keys(
+    message_id: str, event_at: str, event_type: str, recipient: str, feedback_id: str
+) -> tuple[str, str]:
+    """(pk, sk) of an event's item; equal for the same SES event however often it is delivered."""
+    return (
+        f"{MESSAGE_KEY_PREFIX}{message_id}",
+        f"{EVENT_KEY_PREFIX}{event_at}#{event_type}#{recipient}#{feedback_id}",
+    )
+
+
+def key_problem(pk: str, sk: str, recipient: str) -> str | None:
+    """Why these keys would make DynamoDB reject the whole write request, or None when they are fine.
+
+    Checked at parse time so a bad record fails alone instead of taking a BatchWriteItem chunk (and
+    with it unrelated records) down: a string that is not valid UTF-8 (unpaired surrogates) cannot
+    even be serialised, and an over-long key is a ValidationException for the entire request.
+    """
+    if pk.isascii() and sk.isascii():  # the usual case: one byte per character, nothing to encode
+        sizes = (len(pk), len(sk), len(recipient))
+    else:
+        try:
+            sizes = (len(pk.encode()), len(sk.encode()), len(recipient.encode()))
+        except UnicodeEncodeError:
+            return "a key value is not valid UTF-8 (unpaired surrogate)"
+    if sizes[0] > MAX_PARTITION_KEY_BYTES or sizes[2] > MAX_PARTITION_KEY_BYTES:
+        return f"a partition key is too long (limit {MAX_PARTITION_KEY_BYTES} bytes)"
+    if sizes[1] > MAX_SORT_KEY_BYTES:
+        return f"the sort key is too long (limit {MAX_SORT_KEY_BYTES} bytes)"
+    return None

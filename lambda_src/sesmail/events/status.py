@@ -11,11 +11,15 @@ suppressed         a bounce with subtype Suppressed / OnAccountSuppressionList /
 rejected           a Reject (SES refused the message, e.g. virus)
 rendering_failed   a Rendering Failure (template data missing)
 soft_bounced       a Transient or Undetermined bounce (SES gave up retrying)
-delivered          a Delivery, or an Open/Click (which prove delivery even if Delivery was lost)
+delivered          a Delivery
 delayed            a DeliveryDelay (SES is still retrying)
 sent               a Send (accepted by SES, no outcome yet)
 unknown            only Subscription or unknown future event types
 =================  ===========================================================================
+
+Opens and clicks are message-level: SES cannot tell which recipient of a multi-recipient message
+opened it, so they are shown on the message (``MessageStatus.engagement``) and never change any
+recipient's status (docs/decisions/0032-status-precedence.md).
 
 A late Bounce outranks an earlier Delivery (an asynchronous bounce means the mailbox refused it after
 accepting it); a Delivery outranks a DeliveryDelay (the retry succeeded).
@@ -24,7 +28,7 @@ accepting it); a Delivery outranks a DeliveryDelay (the retry succeeded).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final
 
 from sesmail.events.models import (
@@ -33,7 +37,8 @@ from sesmail.events.models import (
     COMPLAINT,
     DELIVERY,
     DELIVERY_DELAY,
-    OPEN,
+    MESSAGE_LEVEL,
+    MESSAGE_LEVEL_TYPES,
     REJECT,
     RENDERING_FAILURE,
     SEND,
@@ -60,8 +65,6 @@ _SIMPLE_STATUS: Final = {
     REJECT: "rejected",
     RENDERING_FAILURE: "rendering_failed",
     DELIVERY: "delivered",
-    OPEN: "delivered",
-    CLICK: "delivered",
     DELIVERY_DELAY: "delayed",
     SEND: "sent",
 }
@@ -73,8 +76,6 @@ class RecipientStatus:
     status: str
     reason: str  # the deciding event, described for a human ("" when there is nothing to add)
     decided_by: RecipientEvent
-    opened: bool
-    clicked: bool
     subscription_changed: bool  # a Subscription event (contact-list preferences changed)
     timeline: tuple[RecipientEvent, ...]  # oldest first, duplicates removed
 
@@ -87,6 +88,9 @@ class MessageStatus:
     configuration_set: str | None
     subject: str | None
     recipients: tuple[RecipientStatus, ...]  # sorted by address
+    opened: bool  # by some recipient: SES cannot say which
+    clicked: bool
+    engagement: tuple[RecipientEvent, ...]  # the message-level Open/Click events, oldest first
 
 
 def event_status(event: RecipientEvent) -> str:
@@ -121,8 +125,6 @@ def fold_recipient(events: Iterable[RecipientEvent]) -> RecipientStatus:
         status=event_status(decided_by),
         reason=describe(decided_by),
         decided_by=decided_by,
-        opened=OPEN in types or CLICK in types,
-        clicked=CLICK in types,
         subscription_changed=SUBSCRIPTION in types,
         timeline=timeline,
     )
@@ -131,12 +133,19 @@ def fold_recipient(events: Iterable[RecipientEvent]) -> RecipientStatus:
 def fold_message(message_id: str, events: Iterable[RecipientEvent]) -> MessageStatus | None:
     """Per-recipient statuses of one message; ``None`` when no event is known for it."""
     by_recipient: dict[str, list[RecipientEvent]] = {}
+    engagement: dict[tuple[str, ...], RecipientEvent] = {}
     for event in events:
-        by_recipient.setdefault(event.recipient, []).append(event)
-    if not by_recipient:
+        if event.event_type in MESSAGE_LEVEL_TYPES:
+            # Items written before issue 13 hold one copy per recipient: one event on the message.
+            event = replace(event, recipient=MESSAGE_LEVEL)  # noqa: PLW2901
+            engagement[event.identity] = max(engagement.get(event.identity, event), event, key=_order)
+        else:
+            by_recipient.setdefault(event.recipient, []).append(event)
+    if not by_recipient and not engagement:
         return None
     recipients = tuple(fold_recipient(by_recipient[address]) for address in sorted(by_recipient))
-    everything = sorted((e for r in recipients for e in r.timeline), key=_order)
+    engaged = tuple(sorted(engagement.values(), key=_order))
+    everything = sorted([*(e for r in recipients for e in r.timeline), *engaged], key=_order)
 
     def first(field: str) -> str | None:
         return next((value for e in everything if (value := getattr(e, field)) is not None), None)
@@ -148,6 +157,9 @@ def fold_message(message_id: str, events: Iterable[RecipientEvent]) -> MessageSt
         configuration_set=first("configuration_set"),
         subject=first("subject"),
         recipients=recipients,
+        opened=bool(engaged),
+        clicked=any(event.event_type == CLICK for event in engaged),
+        engagement=engaged,
     )
 
 

@@ -1,4 +1,8 @@
-"""Persister settings: the Lambda environment parsed once into a typed object, failing fast."""
+"""Handler settings: each Lambda's environment parsed once into its own typed object, failing fast.
+
+One loader per handler, so a handler reads (and can fail on) only the variables it uses; the shared base
+is :class:`SettingsError` and the events table name, which both handlers need.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +20,25 @@ class SettingsError(ValueError):
     """The environment is misconfigured; the message names the variable and what is expected."""
 
 
+def events_table_name(env: Mapping[str, str]) -> str:
+    table = env.get("EVENTS_TABLE_NAME", "").strip()
+    if not table:
+        raise SettingsError("EVENTS_TABLE_NAME is not set: it must name the DynamoDB events table")
+    return table
+
+
+@dataclass(frozen=True, slots=True)
+class StatusApiSettings:
+    """The read API's environment: the table it queries, nothing else."""
+
+    events_table_name: str
+
+
+def load_status_api_settings(environ: Mapping[str, str] | None = None) -> StatusApiSettings:
+    """Read ``EVENTS_TABLE_NAME``. Raises :class:`SettingsError` if it is missing."""
+    return StatusApiSettings(events_table_name(os.environ if environ is None else environ))
+
+
 @dataclass(frozen=True, slots=True)
 class PersisterSettings:
     events_table_name: str
@@ -28,12 +51,11 @@ class PersisterSettings:
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> PersisterSettings:
-    """Read ``EVENTS_TABLE_NAME``, ``EVENT_RETENTION_DAYS`` (1..3650, default 90) and ``STORE_SUBJECT``
-    ("true"/"false", default false). Raises :class:`SettingsError` on the first bad value."""
+    """The persister's settings: ``EVENTS_TABLE_NAME``, ``EVENT_RETENTION_DAYS`` (1..3650, default 90) and
+    ``STORE_SUBJECT`` ("true"/"false", default false). Raises :class:`SettingsError` on the first bad
+    value."""
     env = os.environ if environ is None else environ
-    table = env.get("EVENTS_TABLE_NAME", "").strip()
-    if not table:
-        raise SettingsError("EVENTS_TABLE_NAME is not set: it must name the DynamoDB events table")
+    table = events_table_name(env)
 
     raw_days = env.get("EVENT_RETENTION_DAYS", "").strip() or str(DEFAULT_RETENTION_DAYS)
     try:

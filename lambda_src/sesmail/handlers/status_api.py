@@ -28,12 +28,12 @@ from sesmail.events.lookup import (
 )
 from sesmail.events.store import EventStore, StoreError, create_client
 from sesmail.handlers.observability import MaskingFormatter
-from sesmail.handlers.settings import load_settings
+from sesmail.handlers.settings import load_status_api_settings
 
 MESSAGE_ROUTE = "GET /messages/{message_id}"
 RECIPIENT_ROUTE = "GET /recipients/{address}"
 
-settings = load_settings()
+settings = load_status_api_settings()
 logger = Logger(logger_formatter=MaskingFormatter())
 store = EventStore(create_client(), settings.events_table_name)
 

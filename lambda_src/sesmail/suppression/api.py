@@ -13,14 +13,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import urlparse
 
+from sesmail.aws import clients as factory
 from sesmail.aws.calls import (
     AwsCallError,
     RateLimiter,
     call_with_retries,
-    client_config,
-    new_session,
     paginate_pages,
-    setup_errors_as_domain,
 )
 from sesmail.suppression.domain import InvalidInputError, SuppressedEntry, SuppressionReason
 
@@ -137,11 +135,6 @@ class SuppressionListApi:
         return str(response["JobId"])
 
 
-def caller_identity(sts: STSClient, **retry: Any) -> str:
-    """The ARN the removals are made as (recorded in every audit record)."""
-    return str(call_with_retries(sts.get_caller_identity, **retry)["Arn"])
-
-
 def put_object(s3: S3Client, location: S3Location, body: bytes, content_type: str, **retry: Any) -> None:
     call_with_retries(
         s3.put_object, **retry, Bucket=location.bucket, Key=location.key, Body=body, ContentType=content_type
@@ -157,10 +150,8 @@ class AwsClients:
 
 def aws_clients(region: str | None) -> AwsClients:
     """Clients with botocore retries off (``call_with_retries`` owns them); no region -> AwsSetupError."""
-    session = new_session(region)
-    with setup_errors_as_domain():
-        return AwsClients(
-            sesv2=session.client("sesv2", config=client_config()),
-            sts=session.client("sts", config=client_config()),
-            s3=session.client("s3", config=client_config()),
-        )
+    return AwsClients(
+        sesv2=factory.client("sesv2", region),
+        sts=factory.client("sts", region),
+        s3=factory.client("s3", region),
+    )

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
-from sesmail.aws.calls import RateLimiter, client_config, new_session, paginate, setup_errors_as_domain
+from sesmail.aws.calls import RateLimiter, paginate
 from sesmail.events.schema import (
     RECIPIENT_INDEX_NAME,
     RECIPIENT_INDEX_PARTITION_KEY,
@@ -27,12 +27,6 @@ EVIDENCE_EVENT_TYPES: Final = ("Bounce", "Complaint")
 # Bounces SES generates *because* the address is already listed: a consequence of the listing, not
 # its cause. They are evidence only when nothing older explains the listing (e.g. past retention).
 CONSEQUENCE_BOUNCE_SUBTYPES: Final = frozenset({"OnAccountSuppressionList"})
-
-
-def dynamodb_client(region: str | None = None) -> DynamoDBClient:
-    session = new_session(region)
-    with setup_errors_as_domain():
-        return session.client("dynamodb", config=client_config())
 
 
 def _string(item: Mapping[str, Any], name: str) -> str | None:

@@ -9,8 +9,8 @@ format and the rows streamed after it. Formats:
 - ``csv``: rows only, one header line (machine input); the summary goes to stderr for the operator.
 - ``json``: one object ``{generated_at, complete, error, filters, summary, rows: [...]}``.
 
-``--output FILE`` is written atomically (temp file in the same directory, fsync, rename), so a reader
-never sees half a report; an interrupted listing still produces a complete file marked INCOMPLETE.
+``--output FILE`` is written with the one atomic writer (``sesmail.cli.files``), so a reader never
+sees half a report; an interrupted listing still produces a complete file marked INCOMPLETE.
 """
 
 from __future__ import annotations
@@ -20,11 +20,10 @@ import json
 import os
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import IO, Any, Final, TextIO, cast
+from typing import IO, Any, Final, TextIO
 
+from sesmail.cli.render import pad_row, table_lines
 from sesmail.suppression.domain import AGE_BUCKETS, AuditedEntry, AuditSummary, format_time
 
 FORMATS: Final = ("table", "csv", "json")
@@ -94,19 +93,12 @@ def write_summary_table(summary: AuditSummary, out: TextIO) -> None:
     labels = [label for label, _ in AGE_BUCKETS]
     header = ["class", "reason", *labels, "total"]
     body = [
-        [klass.value, reason.value, *(str(buckets[label]) for label in labels), str(total)]
+        [klass.value, reason.value, *(buckets[label] for label in labels), total]
         for klass, reason, buckets, total in summary.rows()
     ]
-    body.append(["all", "", *([""] * len(labels)), str(summary.total)])
-    widths = [max(len(row[i]) for row in [header, *body]) for i in range(len(header))]
-    for row in [header, *body]:
-        out.write(
-            "  ".join(
-                cell.rjust(width) if i >= 2 else cell.ljust(width)
-                for i, (cell, width) in enumerate(zip(row, widths, strict=True))
-            ).rstrip()
-            + "\n"
-        )
+    body.append(["all", "", *([""] * len(labels)), summary.total])
+    right = range(2, len(header))
+    out.write("".join(line + "\n" for line in table_lines(header, body, right)))
 
 
 class ReportSpool:
@@ -174,16 +166,10 @@ class ReportSpool:
         write_summary_table(self.summary, out)
         out.write("\n")
         widths = self._widths
-        out.write(
-            "  ".join(name.ljust(width) for name, width in zip(ROW_FIELDS, widths, strict=True)).rstrip()
-        )
-        out.write("\n")
+        out.write(pad_row(ROW_FIELDS, widths) + "\n")
         lines: list[str] = []
         for row in self._rows():
-            cells = _table_cells(row)
-            lines.append(
-                "  ".join([cell.ljust(width) for cell, width in zip(cells, widths, strict=True)]).rstrip()
-            )
+            lines.append(pad_row(_table_cells(row), widths))
             if len(lines) >= self._BUFFERED_ROWS:
                 out.write("\n".join(lines) + "\n")
                 lines.clear()
@@ -205,21 +191,3 @@ class ReportSpool:
             out.write(separator + json.dumps(dict(zip(ROW_FIELDS, row, strict=True))))
             separator = ",\n    "
         out.write("\n  ]\n}\n")
-
-
-@contextmanager
-def atomic_text_file(path: Path) -> Iterator[TextIO]:
-    """Write to a temp file next to ``path``; rename over it only when the block completes."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, renamed on success
-        "w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
-    )
-    try:
-        with handle:
-            yield cast(TextIO, handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(handle.name, path)
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
-        raise

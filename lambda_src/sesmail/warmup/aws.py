@@ -19,18 +19,14 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
-from boto3.dynamodb.conditions import Attr
-
+from sesmail.aws import clients as factory
 from sesmail.aws.calls import (
     AwsCallError,
     AwsSetupError,
     RateLimiter,
     call_with_retries,
-    client_config,
-    new_session,
     paginate,
     paginate_pages,
-    setup_errors_as_domain,
 )
 from sesmail.events import schema
 from sesmail.events.models import BOUNCE, COMPLAINT, DELIVERY_DELAY, SEND
@@ -38,7 +34,7 @@ from sesmail.warmup.schedule import CapRecord, SendingMetrics, WarmupInputError
 
 if TYPE_CHECKING:
     from mypy_boto3_cloudwatch import CloudWatchClient
-    from mypy_boto3_dynamodb.service_resource import Table
+    from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_sesv2 import SESV2Client
     from mypy_boto3_ssm import SSMClient
 
@@ -51,15 +47,10 @@ PARAMETER_NOT_FOUND: Final = "ParameterNotFound"
 ses_limiter = RateLimiter(1.0)
 
 
-def client(service: str) -> Any:
-    """A client with botocore's retries off (aws_calls retries); ``AwsSetupError`` without a region."""
-    with setup_errors_as_domain():
-        return new_session().client(service, config=client_config())  # type: ignore[call-overload]
-
-
-def events_table(name: str) -> Table:
-    with setup_errors_as_domain():
-        return new_session().resource("dynamodb", config=client_config()).Table(name)
+def client(service: str, region: str | None = None) -> Any:
+    """A client from the one factory (``sesmail.aws.clients``): botocore's retries off, since
+    ``sesmail.aws.calls`` retries; ``AwsSetupError`` without a region or credentials."""
+    return factory.client(service, region)
 
 
 # --- SESv2 account and dedicated IPs --------------------------------------------------------------
@@ -193,25 +184,30 @@ def sending_metrics(
 
 
 def count_delays_by_type(
-    table: Table, *, since: dt.datetime, configuration_set: str | None = None
+    dynamodb: DynamoDBClient, table_name: str, *, since: dt.datetime, configuration_set: str | None = None
 ) -> dict[str, int]:
     """DeliveryDelay events per ``delay_type`` since ``since`` (a filtered Scan: opt-in, see module doc)."""
-    condition = Attr("event_type").eq(DELIVERY_DELAY) & Attr(schema.RECIPIENT_INDEX_SORT_KEY).gte(
-        _event_time(since)
-    )
+    names = {"#type": "event_type", "#at": schema.RECIPIENT_INDEX_SORT_KEY, "#delay": "delay_type"}
+    values: dict[str, Any] = {":delay": {"S": DELIVERY_DELAY}, ":since": {"S": _event_time(since)}}
+    condition = "#type = :delay AND #at >= :since"
     if configuration_set:
-        condition = condition & Attr("configuration_set").eq(configuration_set)
+        names["#set"] = "configuration_set"
+        values[":set"] = {"S": configuration_set}
+        condition += " AND #set = :set"
     counts: dict[str, int] = {}
     items = paginate(
-        table.scan,
+        dynamodb.scan,
         items_key="Items",
         token_in="ExclusiveStartKey",  # noqa: S106 - DynamoDB's pagination keys, not secrets
         token_out="LastEvaluatedKey",  # noqa: S106
+        TableName=table_name,
         FilterExpression=condition,
-        ProjectionExpression="delay_type",
+        ProjectionExpression="#delay",
+        ExpressionAttributeNames=names,
+        ExpressionAttributeValues=values,
     )
     for item in items:
-        delay_type = str(item.get("delay_type") or "Unknown")
+        delay_type = str(item.get("delay_type", {}).get("S") or "Unknown")
         counts[delay_type] = counts.get(delay_type, 0) + 1
     return dict(sorted(counts.items()))
 

@@ -30,8 +30,8 @@ locals {
         }
       },
       {
-        # EventBridge sends no aws:SourceArn/SourceAccount to KMS (docs/decisions/0021): pin it to
-        # data keys for this topic through SNS's encryption context instead.
+        # EventBridge sends no aws:SourceArn/SourceAccount to KMS (docs/decisions/0021-iam-wildcards.md):
+        # pin it to data keys for this topic through SNS's encryption context instead.
         Sid       = "EventBridgePublishesToEncryptedTopic"
         Effect    = "Allow"
         Principal = { Service = "events.amazonaws.com" }

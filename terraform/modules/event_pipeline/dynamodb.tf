@@ -1,12 +1,12 @@
-# Event table. Key names, index and TTL come from lambda_src/sesmail/schema.py (the single source of
-# truth); tests/test_table_schema.py compares this module's plan with those constants.
+# Event table. Key names, index and TTL come from lambda_src/sesmail/events/schema.py (the single
+# source of truth); tests/test_table_schema.py compares this module's plan with those constants.
 locals {
   table_partition_key          = "pk"
   table_sort_key               = "sk"
   recipient_index_name         = "recipient-index"
   recipient_index_partition    = "recipient"
   recipient_index_sort         = "event_at"
-  recipient_index_non_key_attr = ["message_id", "event_type", "bounce_type", "bounce_subtype", "diagnostic_code", "status_code", "complaint_feedback_type", "delay_type", "reject_reason", "configuration_set"]
+  recipient_index_non_key_attr = ["message_id", "event_type", "bounce_type", "bounce_subtype", "diagnostic_code", "status_code", "complaint_feedback_type", "delay_type", "reject_reason", "configuration_set", "origin"]
   ttl_attribute                = "expires_at"
 }
 

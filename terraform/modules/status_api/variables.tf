@@ -37,7 +37,7 @@ variable "events_table_arn" {
 
 variable "recipient_index_name" {
   type        = string
-  description = "Name of the recipient index (RECIPIENT_INDEX_NAME in lambda_src/sesmail/schema.py)."
+  description = "Name of the recipient index (RECIPIENT_INDEX_NAME in lambda_src/sesmail/events/schema.py)."
   default     = "recipient-index"
 }
 

@@ -1,0 +1,1 @@
+"""The SES event archive (terraform/modules/event_archive): the daily delivery ledger over it."""

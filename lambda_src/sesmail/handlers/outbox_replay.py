@@ -1,0 +1,95 @@
+"""Outbox replay Lambda: SQS batch of outbox entries -> SES through the failover sender, partial failures.
+
+Handler setting ``sesmail.handlers.outbox_replay.handler``, on an SQS event source mapping with
+``ReportBatchItemFailures``. Environment: see ``sesmail.sending.replay.load_replay_settings``; a bad value
+fails the init phase with one clear message.
+
+The sender, its circuit breakers and the rate limiter are module-level: they outlive one invocation, so a
+region found down keeps its breaker open for the next batch, and the pace holds across batches. The
+pace is per concurrent instance: keep the mapping's maximum concurrency low (e.g. 2) or divide the rate.
+
+EMF metrics (namespace ``POWERTOOLS_METRICS_NAMESPACE``, as the persister's): ``ReplaySent``,
+``ReplayFailures``, ``OutboxParked``, ``OutboxAgeSeconds``, ``Failovers``, ``CircuitOpened``,
+``PossibleDuplicates`` (``sesmail.sending.metrics``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import boto3
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.logging.utils import copy_config_to_registered_loggers
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from sesmail.aws.calls import RateLimiter, client_config
+from sesmail.handlers.observability import MaskingFormatter
+from sesmail.sending import metrics as metric_names
+from sesmail.sending.failover import FailoverSender, create_region_client
+from sesmail.sending.outbox import SqsOutbox
+from sesmail.sending.replay import OutboxReplayer, ReplaySettings, load_replay_settings
+
+if TYPE_CHECKING:
+    from mypy_boto3_sesv2.client import SESV2Client
+
+FALLBACK_SEND_RATE = 1.0  # SES's sandbox rate: safe when the account's rate cannot be read
+
+settings = load_replay_settings()
+logger = Logger(logger_formatter=MaskingFormatter())
+metrics = Metrics()
+# The library logs through the standard logging tree: give it Powertools' JSON, masking handler.
+copy_config_to_registered_loggers(source_logger=logger, include={"sesmail"})
+
+
+def add_metric(name: str, value: float) -> None:
+    unit = MetricUnit.Seconds if name == metric_names.OUTBOX_AGE_SECONDS else MetricUnit.Count
+    metrics.add_metric(name=name, unit=unit, value=value)
+
+
+def send_rate(config: ReplaySettings, client: SESV2Client | None = None) -> float:
+    """The configured rate, else the given share of the primary's ``MaxSendRate`` (``GetAccount``)."""
+    if config.send_rate is not None:
+        return config.send_rate
+    try:
+        ses = client or boto3.client("sesv2", region_name=config.primary_region, config=client_config())
+        account_rate = float(ses.get_account()["SendQuota"]["MaxSendRate"])
+    except Exception as exc:  # noqa: BLE001 - an unreadable quota must not stop the outbox from draining
+        logger.warning("could not read MaxSendRate (%s): replaying at %.1f/s", exc, FALLBACK_SEND_RATE)
+        return FALLBACK_SEND_RATE
+    return max(FALLBACK_SEND_RATE, account_rate * config.rate_share)
+
+
+def build_replayer(config: ReplaySettings) -> OutboxReplayer:
+    outbox = SqsOutbox(boto3.client("sqs"), config.outbox_queue_url, config.parked_queue_url)
+    sender = FailoverSender.for_regions(
+        config.primary_region,
+        config.standby_region,
+        configuration_set="",  # replayed requests carry their own configuration set
+        outbox=outbox,
+        client_factory=create_region_client,
+        limiter=RateLimiter(send_rate(config)),
+        metrics_sink=add_metric,
+    )
+    return OutboxReplayer(sender, metrics_sink=add_metric)
+
+
+replayer = build_replayer(settings)
+
+
+@metrics.log_metrics
+@logger.inject_lambda_context(clear_state=True)
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, list[dict[str, str]]]:
+    records = [(record["messageId"], record["body"]) for record in event["Records"]]
+    report = replayer.replay_batch(records, context.get_remaining_time_in_millis)
+    logger.info(
+        "outbox batch replayed",
+        extra={
+            "records": len(records),
+            "sent": report.sent,
+            "requeued": report.requeued,
+            "parked": report.parked,
+            "records_failed": len(report.failed_record_ids),
+        },
+    )
+    return report.batch_item_failures()
