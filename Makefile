@@ -26,7 +26,7 @@ $(error Terraform CLI config could not be written: fix TF_PROVIDER_MIRROR (see t
 endif
 
 # Environment selection for plan/apply: checked before anything runs; one line and exit 2.
-ifneq ($(filter plan apply,$(MAKECMDGOALS)),)
+ifneq ($(filter plan apply smoke,$(MAKECMDGOALS)),)
 ifeq ($(filter $(ENV),$(ENVS)),)
 $(error ENV must be one of: $(ENVS) (got '$(ENV)'), e.g. make plan ENV=staging)
 endif
@@ -37,7 +37,7 @@ TFVARS ?= $(ENV_DIR)/terraform.tfvars
 BACKEND_CONFIG ?= $(ENV_DIR)/backend.hcl
 
 .PHONY: help setup lock fmt lint lint-python lint-terraform validate checkov test pytest tftest package \
-        demo plan apply clean distclean
+        demo plan apply smoke clean distclean
 
 help: ## List the targets with one line each
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  \033[1m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -115,6 +115,9 @@ apply: ## terraform apply ENV=... of the plan saved by `make plan ENV=...` (noth
 	@test -f "$(PLAN_FILE)" || { echo "error: no saved plan for $(ENV): run 'make plan ENV=$(ENV)' first and review it" >&2; exit 2; }
 	terraform -chdir=$(ENV_DIR) apply -input=false $(PLAN_FILE)
 	@rm -f $(PLAN_FILE)
+
+smoke: $(VENV)/.python-installed ## Prove SES -> table after an apply: ENV=staging|production, or local against `make demo DEMO_ARGS=--keep-running` (SMOKE_ARGS=)
+	$(BIN)/python scripts/smoke.py --env $(ENV) $(SMOKE_ARGS)
 
 clean: ## Remove build outputs, caches and Terraform working dirs (keeps .venv)
 	rm -rf build .demo .pytest_cache .mypy_cache .ruff_cache .hypothesis .terraformrc.generated

@@ -10,7 +10,8 @@ would. Everything lands under .demo/ (Terraform state and log, moto and Lambda l
 
 Nothing here can reach real AWS: credentials are forced to fake values, shared config files are
 ignored and every endpoint points at 127.0.0.1. Servers stop at the end, on errors and on Ctrl-C;
---keep-running leaves them up (until Ctrl-C) so the printed commands can be rerun.
+--keep-running leaves them up (until Ctrl-C) with a persister that keeps polling, so the printed
+commands can be rerun and `make smoke ENV=local` can prove the event path (.demo/live.json).
 
 Exit codes: 0 the flow ran and every cross-check agreed; 1 a step failed or sources disagree;
 2 setup problem (missing tool or build, port in use, bad option); 130 interrupted.
@@ -51,7 +52,8 @@ def parse_args(argv: Sequence[str] | None) -> DemoOptions:
     parser.add_argument(
         "--keep-running",
         action="store_true",
-        help="leave moto and the stand-in up after the run, until Ctrl-C",
+        help="leave moto, the stand-in and a polling persister up after the run, until Ctrl-C "
+        "(writes .demo/live.json for `make smoke ENV=local`)",
     )
     args = parser.parse_args(argv)
     if not 1 <= args.count <= 5000:

@@ -20,6 +20,14 @@ def test_workflow_shape() -> None:
     apply = jobs["apply"]
     assert apply["environment"] == "${{ matrix.env }}"
     assert "refs/heads/main" in apply["if"]
-    assert any("make apply" in str(step.get("run", "")) for step in apply["steps"])
+    runs = [str(step.get("run", "")) for step in apply["steps"]]
+    assert any("make apply" in run for run in runs)
+    # The smoke test proves the applied environment right after its apply (staging before production).
+    (smoke,) = [i for i, run in enumerate(runs) if "make smoke ENV=${{ matrix.env }}" in run]
+    assert smoke > next(i for i, run in enumerate(runs) if "make apply" in run)
+    assert apply["strategy"]["max-parallel"] == 1 and apply["strategy"]["matrix"]["env"] == [
+        "staging",
+        "production",
+    ]
     # No long-lived AWS keys anywhere in the workflow.
     assert "AWS_SECRET_ACCESS_KEY" not in WORKFLOW.read_text()

@@ -73,7 +73,8 @@ def test_every_topic_queue_log_group_and_function_env_uses_a_cmk(env_plan) -> No
             continue
         # THEN its key argument references a customer managed key: its own module's, or one passed in
         refs = references(resource, argument)
-        assert "aws_kms_key.this.arn" in refs or "var.kms_key_arn" in refs, resource["address"]
+        own_key = any(ref.startswith("aws_kms_key.") and ref.endswith(".arn") for ref in refs)
+        assert own_key or "var.kms_key_arn" in refs, resource["address"]
         checked += 1
     assert checked >= 6  # 2 topics, 2 queues, 1 log group, 1 function
     # AND a key passed into a module is always another module's CMK, never a literal or AWS-managed key
@@ -107,9 +108,9 @@ def test_no_wildcard_action_or_resource_outside_the_key_root_statement(env_plan)
     documents = policy_documents(all_planned_resources(plan))
     known = [(address, rtype, doc) for address, rtype, doc in documents if doc is not None]
     unknown = sorted(address for address, _, doc in documents if doc is None)
-    # THEN the only policy not known at plan time is the persister's role policy (it names the CMK's
+    # THEN the only policy not known at plan time is the persister's KMS policy (it names the CMK's
     # ARN); the module test and the applied-state check in test_local_apply.py cover its content
-    assert unknown == ["module.event_pipeline.aws_iam_role_policy.this.policy"]
+    assert unknown == ["module.event_pipeline.aws_iam_role_policy.kms.policy"]
     assert len(known) >= 6
     # AND no known document grants a wildcard outside the documented exceptions
     problems = [p for address, rtype, doc in known for p in wildcard_violations(address, rtype, doc)]
@@ -132,9 +133,12 @@ def test_every_alarm_has_an_action(env_plan) -> None:  # type: ignore[no-untyped
         after, unknown = change["change"]["after"], change["change"]["after_unknown"]
         # The topic ARN is only known after apply, which makes the whole set unknown at plan time.
         assert after.get("alarm_actions") or unknown.get("alarm_actions") is True, change["address"]
-    # ... and what it will hold is the alarm topic, for every instance of the one alarm block
-    (config,) = [r for r in configured_resources(plan) if r["type"] == "aws_cloudwatch_metric_alarm"]
-    assert references(config, "alarm_actions") == ["aws_sns_topic.this.arn", "aws_sns_topic.this"]
+    # ... and what it will hold is the alarm topic, for every alarm block (the map-driven one and the
+    # metric-math events-stopped alarm)
+    configs = [r for r in configured_resources(plan) if r["type"] == "aws_cloudwatch_metric_alarm"]
+    assert len(configs) == 2
+    for config in configs:
+        assert references(config, "alarm_actions") == ["aws_sns_topic.this.arn", "aws_sns_topic.this"]
     targets = resources_of_type(plan, "aws_cloudwatch_event_target")
     assert [t["values"]["target_id"] for t in targets] == ["alarm-topic"]
 

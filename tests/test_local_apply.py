@@ -185,7 +185,7 @@ def test_applied_policies_have_no_wildcards(local_apply: LocalApply) -> None:
     # Applied state knows every policy, including the role policy that is unknown at plan time.
     documents = policy_documents(module_resources(local_apply.state["values"]["root_module"]))
     assert all(doc is not None for _, _, doc in documents)
-    assert "module.event_pipeline.aws_iam_role_policy.this.policy" in {address for address, _, _ in documents}
+    assert "module.event_pipeline.aws_iam_role_policy.kms.policy" in {address for address, _, _ in documents}
     problems = [
         p for address, rtype, doc in documents if doc for p in wildcard_violations(address, rtype, doc)
     ]

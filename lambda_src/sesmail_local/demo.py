@@ -60,6 +60,7 @@ ROOT: Final = Path(__file__).resolve().parents[2]
 ENV_DIR: Final = ROOT / "terraform" / "envs" / "local"
 PERSISTER_ZIP: Final = ROOT / "build" / "lambda" / "persister.zip"
 REGION: Final = "us-east-1"
+LIVE_SECONDS: Final = 7 * 86400.0  # --keep-running: the persister polls until Ctrl-C (a week at most)
 LOCAL_AWS_ENV: Final = {
     "AWS_ACCESS_KEY_ID": "testing",
     "AWS_SECRET_ACCESS_KEY": "testing",
@@ -248,7 +249,12 @@ class Persister:
     """
 
     def __init__(
-        self, outputs: Mapping[str, Any], function_env: Mapping[str, str], batch_size: int, workdir: Path
+        self,
+        outputs: Mapping[str, Any],
+        function_env: Mapping[str, str],
+        batch_size: int,
+        workdir: Path,
+        max_seconds: float = 300.0,
     ):
         self.report_path, self.log = workdir / "lambda-runner.json", workdir / "lambda.log"
         self.marker = workdir / "traffic-done"
@@ -256,7 +262,7 @@ class Persister:
             stale.unlink(missing_ok=True)
         command = ["-m", "sesmail_local.lambda_runner", "--queue-url", outputs["queue_url"]]
         command += ["--batch-size", str(batch_size), "--report", str(self.report_path)]
-        command += ["--traffic-done-file", str(self.marker)]
+        command += ["--traffic-done-file", str(self.marker), "--max-seconds", str(max_seconds)]
         print(f"   python {shlex.join(command)}")
         print(
             f"   (the function's environment and batch size as deployed on moto; its log: {shown(self.log)})"
@@ -463,6 +469,30 @@ class Demo:
         self.run.record["final_status"] = dict(finals)
         return statuses, problems
 
+    def stay_live(self, exports: Mapping[str, str]) -> Path:
+        """--keep-running: a persister that keeps polling, and .demo/live.json for `make smoke ENV=local`.
+
+        The runner of step 5 stops once the queue is drained; a live environment needs one that keeps
+        polling like the event source mapping, so mail sent later (the smoke test) is stored too.
+        """
+        live_dir = self.workdir / "live"
+        live_dir.mkdir(exist_ok=True)
+        persister = Persister(
+            self.outputs, self.function_env, self.batch_size, live_dir, max_seconds=LIVE_SECONDS
+        )
+        self.servers.callback(persister.stop)
+        live_file = self.workdir / "live.json"
+        live = {
+            "endpoints": {"moto": self.moto.url, "sesv2_standin": self.standin.endpoint_url},
+            "region": REGION,
+            "terraform_outputs": self.outputs,
+            "exports": dict(exports),
+            "persister_pid": persister.process.pid,
+        }
+        live_file.write_text(json.dumps(live, indent=1) + "\n")
+        self.servers.callback(live_file.unlink, missing_ok=True)
+        return live_file
+
     def show(self) -> dict[str, str]:
         table = self.outputs["events_table_name"]
         statuses, problems = self.summarise(table)
@@ -518,8 +548,10 @@ def run_demo(run: Run) -> None:
         (options.workdir / "run.json").write_text(json.dumps(run.record, indent=1, default=str) + "\n")
         print(f"\nRun artifact: {shown(options.workdir / 'run.json')}")
         if options.keep_running:
+            live_file = demo.stay_live(exports)
             print("\n== Servers still running. To rerun the commands above in another shell:")
             print("   " + " ".join(f"export {k}={shlex.quote(v)};" for k, v in exports.items()))
+            print(f"   The persister keeps polling; `make smoke ENV=local` uses {shown(live_file)}.")
             print("   Ctrl-C stops them.", flush=True)
             threading.Event().wait()
 

@@ -53,3 +53,13 @@ output "region" {
   description = "Region used against the emulator."
   value       = var.region
 }
+
+output "subscription_dlq_url" {
+  description = "Dead-letter queue of the SNS -> SQS subscription (events SNS could not deliver)."
+  value       = module.event_pipeline.subscription_dlq_url
+}
+
+output "subscription_dlq_arn" {
+  description = "ARN of the subscription dead-letter queue."
+  value       = module.event_pipeline.subscription_dlq_arn
+}

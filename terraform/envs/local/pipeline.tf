@@ -35,6 +35,8 @@ module "alarms" {
   configuration_set_names = local.configuration_set_names
   queue_name              = module.event_pipeline.queue_name
   dlq_name                = module.event_pipeline.dlq_name
+  subscription_dlq_name   = module.event_pipeline.subscription_dlq_name
+  event_topic_name        = module.event_pipeline.sns_topic_name
   function_name           = module.event_pipeline.function_name
   daily_send_threshold    = 160 # 80 % of the sandbox quota of 200
 }

@@ -34,6 +34,8 @@ module "alarms" {
   configuration_set_names = local.configuration_set_names
   queue_name              = module.event_pipeline.queue_name
   dlq_name                = module.event_pipeline.dlq_name
+  subscription_dlq_name   = module.event_pipeline.subscription_dlq_name
+  event_topic_name        = module.event_pipeline.sns_topic_name
   function_name           = module.event_pipeline.function_name
   daily_send_threshold    = var.daily_send_alarm_threshold
   alarm_email_addresses   = var.alarm_email_addresses

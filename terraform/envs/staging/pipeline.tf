@@ -68,3 +68,13 @@ output "kms_key_arn" {
   description = "Pipeline CMK ARN."
   value       = module.event_pipeline.kms_key_arn
 }
+
+output "subscription_dlq_url" {
+  description = "Dead-letter queue of the SNS -> SQS subscription (events SNS could not deliver)."
+  value       = module.event_pipeline.subscription_dlq_url
+}
+
+output "subscription_dlq_arn" {
+  description = "ARN of the subscription dead-letter queue."
+  value       = module.event_pipeline.subscription_dlq_arn
+}

@@ -75,6 +75,34 @@ locals {
       runbook            = "event-dlq-not-empty"
       summary            = "CRITICAL: SES events failed processing repeatedly and were moved to ${var.dlq_name}; they are not in the event table."
     }
+    "event-topic-delivery-failures" = {
+      namespace          = "AWS/SNS"
+      metric_name        = "NumberOfNotificationsFailed"
+      dimensions         = { TopicName = var.event_topic_name }
+      statistic          = "Sum"
+      period             = 300
+      evaluation_periods = 1
+      datapoints         = 1
+      threshold          = 0
+      comparison         = "GreaterThanThreshold"
+      treat_missing_data = "notBreaching" # no failed deliveries, no data
+      runbook            = "event-topic-delivery-failures"
+      summary            = "CRITICAL: SNS failed to deliver SES events from ${var.event_topic_name} to the event queue; they are in ${var.subscription_dlq_name} or lost."
+    }
+    "event-subscription-dlq-not-empty" = {
+      namespace          = "AWS/SQS"
+      metric_name        = "ApproximateNumberOfMessagesVisible"
+      dimensions         = { QueueName = var.subscription_dlq_name }
+      statistic          = "Maximum"
+      period             = 300
+      evaluation_periods = 1
+      datapoints         = 1
+      threshold          = 0
+      comparison         = "GreaterThanThreshold"
+      treat_missing_data = "notBreaching"
+      runbook            = "event-subscription-dlq-not-empty"
+      summary            = "CRITICAL: SNS could not deliver SES events to the event queue and dead-lettered them in ${var.subscription_dlq_name}; they are not in the event table."
+    }
     "event-queue-oldest-message-age" = {
       namespace          = "AWS/SQS"
       metric_name        = "ApproximateAgeOfOldestMessage"
@@ -159,6 +187,50 @@ resource "aws_cloudwatch_metric_alarm" "this" {
     precondition {
       condition     = var.bounce_rate_warning < var.bounce_rate_critical && var.complaint_rate_warning < var.complaint_rate_critical
       error_message = "warning levels must be below critical levels (bounce and complaint)."
+    }
+  }
+}
+
+# Events stopped: SES reports sends while the event topic publishes nothing. This catches every loss
+# above the queue whatever its cause (a destination disabled or deleted, a topic or key policy that
+# refuses SES), none of which produces an error in this account. Metric math, so it is its own block.
+resource "aws_cloudwatch_metric_alarm" "events_stopped" {
+  alarm_name          = "${var.name_prefix}-events-stopped"
+  alarm_description   = "CRITICAL: SES reported sends for ${var.events_stopped_periods * 5} minutes while ${var.event_topic_name} published no event; SES events are being lost before the queue. Runbook: ${var.runbook_base_url}/events-stopped.md"
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  threshold           = 1
+  evaluation_periods  = var.events_stopped_periods
+  datapoints_to_alarm = var.events_stopped_periods
+  treat_missing_data  = "notBreaching" # no sends: nothing to lose
+  alarm_actions       = [aws_sns_topic.this.arn]
+  ok_actions          = [aws_sns_topic.this.arn]
+  tags                = var.tags
+
+  metric_query {
+    id          = "stopped"
+    expression  = "IF(FILL(sends, 0) > 0 AND FILL(published, 0) == 0, 1, 0)"
+    label       = "SES sends with no event published"
+    return_data = true
+  }
+
+  metric_query {
+    id = "sends"
+    metric {
+      namespace   = "AWS/SES"
+      metric_name = "Send"
+      period      = 300
+      stat        = "Sum"
+    }
+  }
+
+  metric_query {
+    id = "published"
+    metric {
+      namespace   = "AWS/SNS"
+      metric_name = "NumberOfMessagesPublished"
+      dimensions  = { TopicName = var.event_topic_name }
+      period      = 300
+      stat        = "Sum"
     }
   }
 }

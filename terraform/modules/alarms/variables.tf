@@ -45,6 +45,16 @@ variable "dlq_name" {
   description = "Name of the SES event dead-letter queue (event_pipeline output dlq_name)."
 }
 
+variable "subscription_dlq_name" {
+  type        = string
+  description = "Name of the SNS subscription's dead-letter queue (event_pipeline output subscription_dlq_name)."
+}
+
+variable "event_topic_name" {
+  type        = string
+  description = "Name of the SES event topic (event_pipeline output sns_topic_name): SNS delivery failures and the events-stopped alarm watch it."
+}
+
 variable "function_name" {
   type        = string
   description = "Name of the persister Lambda (event_pipeline output function_name)."
@@ -158,6 +168,17 @@ variable "queue_backlog_messages" {
   validation {
     condition     = var.queue_backlog_messages >= 1
     error_message = "queue_backlog_messages must be at least 1."
+  }
+}
+
+variable "events_stopped_periods" {
+  type        = number
+  description = "Consecutive 5-minute periods of SES sends with no event published before the events-stopped alarm fires (a single period can straddle SES's publishing delay)."
+  default     = 3
+
+  validation {
+    condition     = var.events_stopped_periods >= 2 && var.events_stopped_periods <= 12
+    error_message = "events_stopped_periods must be between 2 and 12 (10 minutes to an hour)."
   }
 }
 

@@ -16,16 +16,17 @@ locals {
         Resource  = "*"
       },
       {
-        # SES encrypts the event notifications it publishes to the encrypted topic.
+        # SES encrypts the event notifications it publishes to the encrypted topic. AWS documents no
+        # aws:SourceArn/aws:SourceAccount on this KMS call, and a condition on a key the caller does not
+        # send denies it: every event would be lost. SNS always sends the topic ARN as encryption
+        # context, so that pins the statement to this topic (docs/decisions/0072-ses-topic-key-condition.md).
+        # Which configuration sets may publish is the topic policy's job (aws:SourceArn there is documented).
         Sid       = "SesPublishesToEncryptedTopic"
         Effect    = "Allow"
         Principal = { Service = "ses.amazonaws.com" }
         Action    = ["kms:GenerateDataKey", "kms:Decrypt"]
         Resource  = "*"
-        Condition = {
-          StringEquals = { "aws:SourceAccount" = var.account_id }
-          ArnEquals    = { "aws:SourceArn" = local.configuration_sets }
-        }
+        Condition = { StringEquals = { "kms:EncryptionContext:aws:sns:topicArn" = local.topic_arn } }
       },
       {
         # SNS delivers into the encrypted queue on behalf of our topic only.

@@ -2,24 +2,27 @@
 # Every ARN used in a policy is built from names, account and region, so policies are known at plan
 # time and no resource depends on another only to read its ARN (no cycles between key and users).
 locals {
-  partition     = "aws"
-  topic_name    = "${var.name_prefix}-ses-events"
-  queue_name    = "${var.name_prefix}-ses-events"
-  dlq_name      = "${var.name_prefix}-ses-events-dlq"
-  function_name = "${var.name_prefix}-event-persister"
-  table_name    = "${var.name_prefix}-ses-events"
-  log_group     = "/aws/lambda/${local.function_name}"
+  partition  = "aws"
+  topic_name = "${var.name_prefix}-ses-events"
+  queue_name = "${var.name_prefix}-ses-events"
+  dlq_name   = "${var.name_prefix}-ses-events-dlq"
+  # What SNS could not deliver to the queue (a different failure from the persister's DLQ above).
+  subscription_dlq_name = "${var.name_prefix}-ses-events-sns-dlq"
+  function_name         = "${var.name_prefix}-event-persister"
+  table_name            = "${var.name_prefix}-ses-events"
+  log_group             = "/aws/lambda/${local.function_name}"
 
   arn_prefix = {
     for service in ["sns", "sqs", "ses", "logs", "dynamodb", "lambda"] :
     service => "arn:${local.partition}:${service}:${var.region}:${var.account_id}"
   }
-  topic_arn          = "${local.arn_prefix.sns}:${local.topic_name}"
-  queue_arn          = "${local.arn_prefix.sqs}:${local.queue_name}"
-  dlq_arn            = "${local.arn_prefix.sqs}:${local.dlq_name}"
-  table_arn          = "${local.arn_prefix.dynamodb}:table/${local.table_name}"
-  log_group_arn      = "${local.arn_prefix.logs}:log-group:${local.log_group}"
-  configuration_sets = [for name in var.configuration_set_names : "${local.arn_prefix.ses}:configuration-set/${name}"]
+  topic_arn            = "${local.arn_prefix.sns}:${local.topic_name}"
+  queue_arn            = "${local.arn_prefix.sqs}:${local.queue_name}"
+  dlq_arn              = "${local.arn_prefix.sqs}:${local.dlq_name}"
+  subscription_dlq_arn = "${local.arn_prefix.sqs}:${local.subscription_dlq_name}"
+  table_arn            = "${local.arn_prefix.dynamodb}:table/${local.table_name}"
+  log_group_arn        = "${local.arn_prefix.logs}:log-group:${local.log_group}"
+  configuration_sets   = [for name in var.configuration_set_names : "${local.arn_prefix.ses}:configuration-set/${name}"]
 }
 
 # --- SNS: the SES event destination -----------------------------------------------------------------
@@ -63,11 +66,46 @@ resource "aws_sns_topic_policy" "this" {
 }
 
 # Raw delivery: the SQS body is the SES event JSON itself (see docs/decisions/0020-raw-sns-delivery.md).
+# When SNS cannot deliver (queue or key policy denial, retries exhausted) it would discard the event:
+# the redrive policy keeps it in the subscription DLQ instead, which pages (alarms module) and can be
+# replayed into the queue (scripts/replay_events.py).
 resource "aws_sns_topic_subscription" "queue" {
   topic_arn            = aws_sns_topic.this.arn
   protocol             = "sqs"
   endpoint             = aws_sqs_queue.this.arn
   raw_message_delivery = true
+  redrive_policy       = jsonencode({ deadLetterTargetArn = local.subscription_dlq_arn })
+
+  # The ARN above is built from names (plan-known); the queue itself must exist before SNS uses it.
+  depends_on = [aws_sqs_queue.subscription_dlq]
+}
+
+resource "aws_sqs_queue" "subscription_dlq" {
+  name                              = local.subscription_dlq_name
+  message_retention_seconds         = 1209600 # 14 days, the SQS maximum
+  kms_master_key_id                 = aws_kms_key.this.arn
+  kms_data_key_reuse_period_seconds = 300
+
+  # SNS moves undeliverable messages here on behalf of our topic only (aws:SourceArn, as for the queue).
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "OurTopicDeadLetters"
+        Effect    = "Allow"
+        Principal = { Service = "sns.amazonaws.com" }
+        Action    = "sqs:SendMessage"
+        Resource  = local.subscription_dlq_arn
+        Condition = { ArnEquals = { "aws:SourceArn" = local.topic_arn } }
+      },
+      merge(local.deny_insecure_transport, {
+        Action   = ["sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage"]
+        Resource = local.subscription_dlq_arn
+      }),
+    ]
+  })
+
+  tags = var.tags
 }
 
 # --- SQS: buffer between SNS and the persister --------------------------------------------------------

@@ -1,6 +1,10 @@
 output "sns_topic_arn" {
-  description = "ARN of the topic SES configuration sets publish events to (SNS event destination)."
+  description = "ARN of the topic SES configuration sets publish events to (SNS event destination). Known only once the topic policy lets SES publish and the queue (with its dead-letter queue) is subscribed, so destinations built from it never publish into a topic that refuses or drops events."
   value       = aws_sns_topic.this.arn
+
+  # First-apply race: without this, an event destination can be created (and SES can publish) before
+  # the topic policy exists or before the queue is subscribed, and those events are lost.
+  depends_on = [aws_sns_topic_policy.this, aws_sns_topic_subscription.queue]
 }
 
 output "sns_topic_name" {
@@ -44,8 +48,8 @@ output "table_name" {
 }
 
 output "table_arn" {
-  description = "ARN of the DynamoDB event table."
-  value       = aws_dynamodb_table.this.arn
+  description = "ARN of the DynamoDB event table (built from names, so policies using it are known at plan time)."
+  value       = local.table_arn
 }
 
 output "kms_key_arn" {
@@ -66,4 +70,19 @@ output "function_arn" {
 output "log_group_name" {
   description = "Log group of the persister."
   value       = aws_cloudwatch_log_group.this.name
+}
+
+output "subscription_dlq_url" {
+  description = "URL of the SNS subscription's dead-letter queue (events SNS could not deliver to the queue)."
+  value       = aws_sqs_queue.subscription_dlq.url
+}
+
+output "subscription_dlq_arn" {
+  description = "ARN of the SNS subscription's dead-letter queue."
+  value       = aws_sqs_queue.subscription_dlq.arn
+}
+
+output "subscription_dlq_name" {
+  description = "Name of the SNS subscription's dead-letter queue (CloudWatch QueueName dimension)."
+  value       = aws_sqs_queue.subscription_dlq.name
 }

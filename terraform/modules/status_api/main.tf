@@ -40,9 +40,9 @@ resource "aws_apigatewayv2_route" "this" {
 resource "aws_cloudwatch_log_group" "access" {
   count = local.count
 
-  name              = "/aws/apigateway/${local.function_name}"
+  name              = local.log_group_names.access
   retention_in_days = var.log_retention_days
-  kms_key_id        = var.kms_key_arn
+  kms_key_id        = aws_kms_key.logs[0].arn
   tags              = var.tags
 }
 

@@ -27,7 +27,7 @@ variable "events_table_name" {
 
 variable "events_table_arn" {
   type        = string
-  description = "ARN of the SES events table; the role may Query it and its recipient index, and GetItem, nothing else."
+  description = "ARN of the SES events table; the role may Query it and its recipient index, nothing else."
 
   validation {
     condition     = can(regex("^arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:[0-9]{12}:table/[A-Za-z0-9_.-]+$", var.events_table_arn))
@@ -43,7 +43,7 @@ variable "recipient_index_name" {
 
 variable "kms_key_arn" {
   type        = string
-  description = "CMK of the events table; also encrypts this module's log groups and the function's environment."
+  description = "CMK of the events table; also encrypts the function's environment (the log groups have a key of their own, kms.tf)."
 
   validation {
     condition     = can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", var.kms_key_arn))

@@ -22,6 +22,8 @@ variables {
   configuration_set_names = ["transactional"]
   queue_name              = "ses-test-ses-events"
   dlq_name                = "ses-test-ses-events-dlq"
+  subscription_dlq_name   = "ses-test-ses-events-sns-dlq"
+  event_topic_name        = "ses-test-ses-events"
   function_name           = "ses-test-event-persister"
   daily_send_threshold    = 40000
   alarm_email_addresses   = ["oncall@example.org"]

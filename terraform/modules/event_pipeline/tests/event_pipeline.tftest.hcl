@@ -84,13 +84,10 @@ run "key_policy_only_root_uses_kms_star_and_services_are_pinned" {
   }
   assert {
     condition = one([
-      for s in jsondecode(aws_kms_key.this.policy).Statement : s.Condition.ArnEquals["aws:SourceArn"]
+      for s in jsondecode(aws_kms_key.this.policy).Statement : s.Condition
       if s.Principal == { Service = "ses.amazonaws.com" }
-      ]) == [
-      "arn:aws:ses:eu-west-1:111122223333:configuration-set/transactional",
-      "arn:aws:ses:eu-west-1:111122223333:configuration-set/marketing",
-    ]
-    error_message = "SES may use the key only for our configuration sets"
+    ]) == { StringEquals = { "kms:EncryptionContext:aws:sns:topicArn" = "arn:aws:sns:eu-west-1:111122223333:ses-test-ses-events" } }
+    error_message = "SES may use the key only for the event topic, pinned by the encryption context SNS always sends"
   }
   assert {
     condition = one([
@@ -203,7 +200,7 @@ run "persister_role_is_least_privilege" {
       {
         Sid      = "WriteEvents"
         Effect   = "Allow"
-        Action   = ["dynamodb:BatchWriteItem", "dynamodb:PutItem"]
+        Action   = ["dynamodb:BatchWriteItem"]
         Resource = "arn:aws:dynamodb:eu-west-1:111122223333:table/ses-test-ses-events"
       },
       {
@@ -211,13 +208,6 @@ run "persister_role_is_least_privilege" {
         Effect   = "Allow"
         Action   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"]
         Resource = "arn:aws:sqs:eu-west-1:111122223333:ses-test-ses-events"
-      },
-      {
-        Sid       = "UsePipelineKeyThroughServices"
-        Effect    = "Allow"
-        Action    = ["kms:Decrypt", "kms:GenerateDataKey"]
-        Resource  = "arn:aws:kms:eu-west-1:111122223333:key/00000000-0000-0000-0000-000000000000"
-        Condition = { StringEquals = { "kms:ViaService" = ["sqs.eu-west-1.amazonaws.com", "dynamodb.eu-west-1.amazonaws.com", "lambda.eu-west-1.amazonaws.com"] } }
       },
       {
         Sid      = "WriteOwnLogs"
@@ -233,6 +223,16 @@ run "persister_role_is_least_privilege" {
       },
     ]
     error_message = "persister role policy drifted from least privilege"
+  }
+  assert {
+    condition = jsondecode(aws_iam_role_policy.kms.policy).Statement == [{
+      Sid       = "DecryptThroughServices"
+      Effect    = "Allow"
+      Action    = ["kms:Decrypt"]
+      Resource  = "arn:aws:kms:eu-west-1:111122223333:key/00000000-0000-0000-0000-000000000000"
+      Condition = { StringEquals = { "kms:ViaService" = ["sqs.eu-west-1.amazonaws.com", "dynamodb.eu-west-1.amazonaws.com", "lambda.eu-west-1.amazonaws.com"] } }
+    }]
+    error_message = "the persister only decrypts (SQS consumer, DynamoDB, Lambda environment): no GenerateDataKey"
   }
 }
 

@@ -21,6 +21,12 @@ mock_provider "aws" {
       invoke_arn = "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:111122223333:function:mock/invocations"
     }
   }
+  mock_resource "aws_kms_key" {
+    defaults = {
+      arn    = "arn:aws:kms:eu-west-1:111122223333:key/11111111-1111-1111-1111-111111111111"
+      key_id = "11111111-1111-1111-1111-111111111111"
+    }
+  }
   mock_resource "aws_cloudwatch_log_group" {
     defaults = {
       arn = "arn:aws:logs:eu-west-1:111122223333:log-group:mock"
@@ -98,8 +104,22 @@ run "function_and_logs" {
     error_message = "the environment is encrypted with the CMK"
   }
   assert {
-    condition     = aws_cloudwatch_log_group.this[0].kms_key_id == var.kms_key_arn && aws_cloudwatch_log_group.access[0].kms_key_id == var.kms_key_arn
-    error_message = "both log groups use the CMK"
+    condition     = aws_cloudwatch_log_group.this[0].kms_key_id == aws_kms_key.logs[0].arn && aws_cloudwatch_log_group.access[0].kms_key_id == aws_kms_key.logs[0].arn
+    error_message = "both log groups use the module's own logs key"
+  }
+  assert {
+    condition     = aws_kms_key.logs[0].enable_key_rotation
+    error_message = "the logs key rotates"
+  }
+  assert {
+    condition = one([
+      for s in jsondecode(aws_kms_key.logs[0].policy).Statement : s.Condition.ArnEquals["kms:EncryptionContext:aws:logs:arn"]
+      if s.Principal == { Service = "logs.eu-west-1.amazonaws.com" }
+      ]) == [
+      "arn:aws:logs:eu-west-1:111122223333:log-group:/aws/apigateway/ses-test-status-api",
+      "arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/ses-test-status-api",
+    ]
+    error_message = "CloudWatch Logs may use the key for exactly the two log groups of this module"
   }
   assert {
     condition     = length(aws_apigatewayv2_stage.this[0].access_log_settings) == 1 && !strcontains(aws_apigatewayv2_stage.this[0].access_log_settings[0].format, "$context.path")
@@ -115,8 +135,8 @@ run "role_is_read_only_on_the_table_and_index" {
   }
 
   assert {
-    condition     = toset(flatten([for s in jsondecode(aws_iam_role_policy.this[0].policy).Statement : s.Action if startswith(s.Sid, "QueryEvents")])) == toset(["dynamodb:Query", "dynamodb:GetItem"])
-    error_message = "DynamoDB access is Query/GetItem only"
+    condition     = toset(flatten([for s in jsondecode(aws_iam_role_policy.this[0].policy).Statement : s.Action if startswith(s.Sid, "QueryEvents")])) == toset(["dynamodb:Query"])
+    error_message = "DynamoDB access is Query only (the code never calls GetItem)"
   }
   assert {
     condition = toset([for s in jsondecode(aws_iam_role_policy.this[0].policy).Statement : s.Resource if startswith(s.Sid, "QueryEvents")]) == toset([
@@ -126,7 +146,7 @@ run "role_is_read_only_on_the_table_and_index" {
     error_message = "DynamoDB access is on the table and its recipient index only"
   }
   assert {
-    condition     = one([for s in jsondecode(aws_iam_role_policy.this[0].policy).Statement : s if s.Sid == "DecryptThroughServices"]).Action == ["kms:Decrypt"]
+    condition     = one([for s in jsondecode(aws_iam_role_policy.kms[0].policy).Statement : s if s.Sid == "DecryptThroughServices"]).Action == ["kms:Decrypt"]
     error_message = "KMS access is decrypt only"
   }
   assert {
