@@ -209,7 +209,8 @@ def suppression_view(
         "evidence": _evidence_view(evidence),
     }
     if entry is None:
-        view |= {"recommendation": NOT_SUPPRESSED, "commands": operator_commands(address, None, table=table, region=region)}
+        commands = operator_commands(address, None, table=table, region=region)
+        view |= {"recommendation": NOT_SUPPRESSED, "commands": commands}
         return view
     audited = audit_entry(entry, evidence, now, DEFAULT_STALE_DAYS)
     view |= {

@@ -46,7 +46,7 @@ class ConsoleLogin:
     token_url: str
     client_id: str
     scopes: str = "openid email"
-    token_use: str = "access_token"  # Cognito and most IdPs; Google Workspace needs "id_token"
+    token_use: str = "access_token"  # noqa: S105 - a token kind, not a secret; Google needs "id_token"
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +78,9 @@ def load_status_api_settings(environ: Mapping[str, str] | None = None) -> Status
         return StatusApiSettings(table)
     auth = env.get("CONSOLE_AUTH", "").strip() or CONSOLE_AUTH_JWT
     if auth not in {CONSOLE_AUTH_JWT, CONSOLE_AUTH_LOCAL}:
-        raise SettingsError(f'CONSOLE_AUTH must be "{CONSOLE_AUTH_JWT}" or "{CONSOLE_AUTH_LOCAL}", got {auth!r}')
+        raise SettingsError(
+            f'CONSOLE_AUTH must be "{CONSOLE_AUTH_JWT}" or "{CONSOLE_AUTH_LOCAL}", got {auth!r}'
+        )
     if auth == CONSOLE_AUTH_LOCAL:
         if env.get("AWS_LAMBDA_FUNCTION_NAME"):
             raise SettingsError(
@@ -94,7 +96,9 @@ def load_status_api_settings(environ: Mapping[str, str] | None = None) -> Status
             raise SettingsError(f"{name} must be an https:// URL, got {env[name]!r}")
     token_use = env.get("CONSOLE_OIDC_TOKEN_USE", "").strip() or TOKEN_USES[0]
     if token_use not in TOKEN_USES:
-        raise SettingsError(f"CONSOLE_OIDC_TOKEN_USE must be one of {', '.join(TOKEN_USES)}, got {token_use!r}")
+        raise SettingsError(
+            f"CONSOLE_OIDC_TOKEN_USE must be one of {', '.join(TOKEN_USES)}, got {token_use!r}"
+        )
     login = ConsoleLogin(
         authorize_url=env["CONSOLE_OIDC_AUTHORIZE_URL"].strip(),
         token_url=env["CONSOLE_OIDC_TOKEN_URL"].strip(),
