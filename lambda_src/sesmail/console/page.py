@@ -18,7 +18,11 @@ from urllib.parse import urlsplit
 from sesmail.handlers.settings import StatusApiSettings
 
 STATIC_DIR: Final = Path(__file__).resolve().parent / "static"
-ASSETS: Final = {"console.css": "text/css; charset=utf-8", "console.js": "text/javascript; charset=utf-8"}
+ASSETS: Final = {
+    "console.css": "text/css; charset=utf-8",
+    "console.js": "text/javascript; charset=utf-8",
+    "favicon.svg": "image/svg+xml",
+}
 LOCAL_BANNER: Final = (
     '<p class="banner" id="mode">LOCAL MODE, NO LOGIN: demo data on this machine only. '
     "This mode cannot be enabled in AWS.</p>"

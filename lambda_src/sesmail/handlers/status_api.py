@@ -167,10 +167,15 @@ def suppression_answer(address: str) -> dict[str, Any]:
 
 @cache
 def _suppression_list() -> SuppressionListApi:
-    from sesmail.aws.clients import client  # noqa: PLC0415 - only console searches need SESv2
+    from sesmail.aws.clients import client  # noqa: PLC0415 - only the console needs SESv2
 
     sesv2 = client("sesv2", config=client_config(connect_timeout=1, read_timeout=3))
     return SuppressionListApi(sesv2, RateLimiter(SUPPRESSION_RATE_PER_SECOND), max_attempts=3)
+
+
+if settings.console_enabled:
+    # In the init phase, like the DynamoDB client: the first search does not pay for it.
+    _suppression_list()
 
 
 def _int(text: str | None, default: int) -> int:

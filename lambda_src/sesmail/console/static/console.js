@@ -95,7 +95,9 @@
       });
     });
     add("text", { x: left, y: height - 2 }, data.days[0]);
-    add("text", { x: width - 6, y: height - 2, "text-anchor": "end" }, data.days[data.days.length - 1]);
+    if (data.days.length > 8) {
+      add("text", { x: width - 6, y: height - 2, "text-anchor": "end" }, data.days[data.days.length - 1]);
+    }
     wrap.append(svg);
     const numbers = el("table", {}, el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "Day"),
       ...rows.map(([, label]) => el("th", { scope: "col" }, label)))));
@@ -211,7 +213,7 @@
       return requireLogin();
     }
     const data = await response.json();
-    $("status").textContent = response.ok ? "Results for " + q : "";
+    $("status").textContent = (response.ok ? "Results for " : "No results for ") + q;
     if (!response.ok) return show([el("p", { class: "error" }, data.error || "error " + response.status)]);
     show(data.kind === "recipient" ? renderRecipient(data) : renderMessage(data));
   }
