@@ -7,6 +7,7 @@ Never skipped silently: without Chromium or Playwright the test fails with a one
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from collections.abc import Iterator
@@ -18,7 +19,8 @@ import pytest
 from sesmail_local.console import LocalConsole, local_console
 from sesmail_local.moto_server import free_port
 
-CHROMIUM = Path("/usr/bin/chromium")
+# Debian's chromium; elsewhere (GitHub's Ubuntu runners ship Google Chrome) point CONSOLE_CHROMIUM at one.
+CHROMIUM = Path(os.environ.get("CONSOLE_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -38,7 +40,10 @@ pytestmark = pytest.mark.integration
 
 def _browser_or_fail() -> Any:
     if not CHROMIUM.is_file() and shutil.which("chromium") is None:
-        pytest.fail("no Chromium: run `apt-get install -y chromium` (Debian) and rerun", pytrace=False)
+        pytest.fail(
+            f"no Chromium at {CHROMIUM}: run `apt-get install -y chromium` (Debian) or set CONSOLE_CHROMIUM",
+            pytrace=False,
+        )
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
