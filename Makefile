@@ -37,7 +37,7 @@ TFVARS ?= $(ENV_DIR)/terraform.tfvars
 BACKEND_CONFIG ?= $(ENV_DIR)/backend.hcl
 
 .PHONY: help setup lock fmt lint lint-python lint-terraform validate checkov test pytest tftest package \
-        demo plan apply smoke clean distclean
+        demo console plan apply smoke clean distclean
 
 help: ## List the targets with one line each
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  \033[1m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -104,6 +104,9 @@ package: $(VENV)/.python-installed ## Build deterministic Lambda zips into build
 
 demo: $(VENV)/.python-installed package ## The whole flow on an emulated AWS, no account needed (MOTO_PORT=, DEMO_ARGS=)
 	$(BIN)/python scripts/demo.py $(DEMO_ARGS)
+
+console: $(VENV)/.python-installed ## The support console on 127.0.0.1:8765 over the demo's data (local, no login; CONSOLE_ARGS=)
+	$(BIN)/python scripts/console.py $(CONSOLE_ARGS)
 
 plan: setup package ## terraform plan ENV=local|staging|production (real backend; saves build/plans/ENV.tfplan)
 	@test -f "$(TFVARS)" || [ "$(ENV)" = local ] || { echo "error: $(TFVARS) is missing: copy $(ENV_DIR)/terraform.tfvars.example and fill it in" >&2; exit 2; }

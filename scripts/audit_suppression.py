@@ -115,6 +115,13 @@ def build_parser() -> CliParser:
     )
     filters.add_argument("--until", help="only entries listed before this time (same formats as --since)")
     filters.add_argument(
+        "--address",
+        action="append",
+        metavar="ADDRESS",
+        help="only this address (repeatable): its entry is read with GetSuppressedDestination instead of "
+        "listing the whole list; with --remove, the support console's one-address removal",
+    )
+    filters.add_argument(
         "--page-size",
         type=_int_in(1, MAX_PAGE_SIZE),
         default=MAX_PAGE_SIZE,

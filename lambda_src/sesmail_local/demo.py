@@ -35,6 +35,8 @@ from sesmail.events.status import MessageStatus
 from sesmail.events.store import EventStore
 from sesmail.events.store import create_client as dynamodb_client
 from sesmail.sending.sender import SesSender
+from sesmail_local.console import DEFAULT_PORT as DEFAULT_CONSOLE_PORT
+from sesmail_local.console import console_url, export_console_data
 from sesmail_local.moto_server import MotoServer, MotoServerError
 from sesmail_local.scenario import (
     DEFAULT_COUNT,
@@ -515,6 +517,9 @@ class Demo:
             endpoints={"moto": self.moto.url, "sesv2_standin": self.standin.endpoint_url},
             terraform_outputs=self.outputs,
         )
+        console_data = self.workdir / "console-data.json"
+        items = export_console_data(dynamodb_client(), table, self.standin.state, console_data)
+        self.run.record["console_data"] = {"file": shown(console_data), "items": items}
         if problems:
             raise DemoError("what is stored disagrees with what was sent: " + "; ".join(problems))
         if self.run.record["queue_and_dlq_depth"]:
@@ -547,6 +552,10 @@ def run_demo(run: Run) -> None:
         run.record.update(steps_seconds=run.durations, wall_seconds=round(run.elapsed(), 1))
         (options.workdir / "run.json").write_text(json.dumps(run.record, indent=1, default=str) + "\n")
         print(f"\nRun artifact: {shown(options.workdir / 'run.json')}")
+        print(
+            f"\nSupport console over this run's data ({shown(options.workdir / 'console-data.json')}):"
+            f" `make console`, then open {console_url(DEFAULT_CONSOLE_PORT)}"
+        )
         if options.keep_running:
             live_file = demo.stay_live(exports)
             print("\n== Servers still running. To rerun the commands above in another shell:")
