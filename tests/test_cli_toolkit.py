@@ -109,6 +109,7 @@ SCRIPT_COMMANDS = [
     ("mail_status.py", []),
     ("mail_status.py", ["message"]),
     ("mail_status.py", ["recipient"]),
+    ("sync_suppression.py", []),
 ]
 
 
