@@ -10,7 +10,7 @@ pace is per concurrent instance: keep the mapping's maximum concurrency low (e.g
 
 EMF metrics (namespace ``POWERTOOLS_METRICS_NAMESPACE``, as the persister's): ``ReplaySent``,
 ``ReplayFailures``, ``OutboxParked``, ``OutboxAgeSeconds``, ``Failovers``, ``CircuitOpened``,
-``PossibleDuplicates`` (``sesmail.sending.metrics``).
+``PossibleDuplicates``, ``RefTrailFailures`` (``sesmail.sending.metrics``).
 """
 
 from __future__ import annotations
@@ -24,10 +24,11 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from sesmail.aws.calls import RateLimiter, client_config
+from sesmail.events.store import EventStore, create_client
 from sesmail.handlers.observability import MaskingFormatter
 from sesmail.sending import metrics as metric_names
 from sesmail.sending.failover import FailoverSender, create_region_client
-from sesmail.sending.outbox import SqsOutbox
+from sesmail.sending.outbox import Outbox, SqsOutbox, TrailedOutbox
 from sesmail.sending.replay import OutboxReplayer, ReplaySettings, load_replay_settings
 
 if TYPE_CHECKING:
@@ -61,7 +62,11 @@ def send_rate(config: ReplaySettings, client: SESV2Client | None = None) -> floa
 
 
 def build_replayer(config: ReplaySettings) -> OutboxReplayer:
-    outbox = SqsOutbox(boto3.client("sqs"), config.outbox_queue_url, config.parked_queue_url)
+    outbox: Outbox = SqsOutbox(boto3.client("sqs"), config.outbox_queue_url, config.parked_queue_url)
+    if config.events_table_name:
+        # Every re-queue, park and send is findable by reference (scripts/mail_status.py ref REF).
+        trail = EventStore(create_client(), config.events_table_name)
+        outbox = TrailedOutbox(outbox, trail, metrics_sink=add_metric)
     sender = FailoverSender.for_regions(
         config.primary_region,
         config.standby_region,

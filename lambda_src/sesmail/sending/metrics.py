@@ -22,6 +22,7 @@ OUTBOX_PARKED: Final = "OutboxParked"  # a mail parked for review (ambiguous, ex
 OUTBOX_AGE_SECONDS: Final = "OutboxAgeSeconds"  # age of each mail the replay worker handled
 REPLAY_SENT: Final = "ReplaySent"
 REPLAY_FAILURES: Final = "ReplayFailures"  # a replay attempt that did not send (the mail is re-queued)
+REF_TRAIL_FAILURES: Final = "RefTrailFailures"  # an outbox step not recorded for lookup by reference
 OUTBOX_DEPTH_SQS_METRIC: Final = "ApproximateNumberOfMessagesVisible"
 OUTBOX_AGE_SQS_METRIC: Final = "ApproximateAgeOfOldestMessage"
 
