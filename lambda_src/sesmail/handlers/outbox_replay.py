@@ -15,6 +15,7 @@ EMF metrics (namespace ``POWERTOOLS_METRICS_NAMESPACE``, as the persister's): ``
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import boto3
@@ -61,7 +62,11 @@ def send_rate(config: ReplaySettings, client: SESV2Client | None = None) -> floa
     return max(FALLBACK_SEND_RATE, account_rate * config.rate_share)
 
 
-def build_replayer(config: ReplaySettings) -> OutboxReplayer:
+def build_replayer(
+    config: ReplaySettings, client_factory: Callable[[str], SESV2Client] = create_region_client
+) -> OutboxReplayer:
+    """The module's replayer; ``client_factory`` builds each region's SESv2 client (the local outage
+    demo points each region at its own stand-in)."""
     outbox: Outbox = SqsOutbox(boto3.client("sqs"), config.outbox_queue_url, config.parked_queue_url)
     if config.events_table_name:
         # Every re-queue, park and send is findable by reference (scripts/mail_status.py ref REF).
@@ -72,7 +77,7 @@ def build_replayer(config: ReplaySettings) -> OutboxReplayer:
         config.standby_region,
         configuration_set="",  # replayed requests carry their own configuration set
         outbox=outbox,
-        client_factory=create_region_client,
+        client_factory=client_factory,
         limiter=RateLimiter(send_rate(config)),
         metrics_sink=add_metric,
     )

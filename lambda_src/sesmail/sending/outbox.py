@@ -187,7 +187,7 @@ def outbox_record(
 ) -> OutboxRecord:
     return OutboxRecord(
         ref=entry.ref,
-        at=at.astimezone(UTC).isoformat(timespec="milliseconds"),
+        at=at.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),  # as event times
         outbox_id=entry.outbox_id,
         state=state or entry.state,
         mail_class=entry.mail_class,
