@@ -8,9 +8,12 @@ The sender, its circuit breakers and the rate limiter are module-level: they out
 region found down keeps its breaker open for the next batch, and the pace holds across batches. The
 pace is per concurrent instance: keep the mapping's maximum concurrency low (e.g. 2) or divide the rate.
 
-EMF metrics (namespace ``POWERTOOLS_METRICS_NAMESPACE``, as the persister's): ``ReplaySent``,
-``ReplayFailures``, ``OutboxParked``, ``OutboxAgeSeconds``, ``Failovers``, ``CircuitOpened``,
-``PossibleDuplicates``, ``RefTrailFailures`` (``sesmail.sending.metrics``).
+EMF metrics (namespace ``POWERTOOLS_METRICS_NAMESPACE``, as the persister's, default ``SesMailPlatform``),
+one document per invocation, **without dimensions** (``sesmail.sending.metrics.EmfSink``, not Powertools
+Metrics, which always adds a ``service`` dimension): services publish the same names the same way, so one
+alarm per metric covers the replay worker and every sender. ``ReplaySent``, ``ReplayFailures``,
+``OutboxParked``, ``OutboxAgeSeconds``, ``Failovers``, ``CircuitOpened``, ``PossibleDuplicates``,
+``RefTrailFailures`` (``sesmail.sending.metrics``; decision 0070, "Metrics for alarms").
 """
 
 from __future__ import annotations
@@ -19,16 +22,15 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import boto3
-from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.logging.utils import copy_config_to_registered_loggers
-from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from sesmail.aws.calls import RateLimiter, client_config
 from sesmail.events.store import EventStore, create_client
 from sesmail.handlers.observability import MaskingFormatter
-from sesmail.sending import metrics as metric_names
 from sesmail.sending.failover import FailoverSender, create_region_client
+from sesmail.sending.metrics import EmfSink
 from sesmail.sending.outbox import Outbox, SqsOutbox, TrailedOutbox
 from sesmail.sending.replay import OutboxReplayer, ReplaySettings, load_replay_settings
 
@@ -39,14 +41,9 @@ FALLBACK_SEND_RATE = 1.0  # SES's sandbox rate: safe when the account's rate can
 
 settings = load_replay_settings()
 logger = Logger(logger_formatter=MaskingFormatter())
-metrics = Metrics()
+add_metric = EmfSink(buffered=True)  # flushed once at the end of every invocation
 # The library logs through the standard logging tree: give it Powertools' JSON, masking handler.
 copy_config_to_registered_loggers(source_logger=logger, include={"sesmail"})
-
-
-def add_metric(name: str, value: float) -> None:
-    unit = MetricUnit.Seconds if name == metric_names.OUTBOX_AGE_SECONDS else MetricUnit.Count
-    metrics.add_metric(name=name, unit=unit, value=value)
 
 
 def send_rate(config: ReplaySettings, client: SESV2Client | None = None) -> float:
@@ -87,11 +84,13 @@ def build_replayer(
 replayer = build_replayer(settings)
 
 
-@metrics.log_metrics
 @logger.inject_lambda_context(clear_state=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, list[dict[str, str]]]:
     records = [(record["messageId"], record["body"]) for record in event["Records"]]
-    report = replayer.replay_batch(records, context.get_remaining_time_in_millis)
+    try:
+        report = replayer.replay_batch(records, context.get_remaining_time_in_millis)
+    finally:
+        add_metric.flush()
     logger.info(
         "outbox batch replayed",
         extra={
