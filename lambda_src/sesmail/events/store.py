@@ -296,7 +296,7 @@ class EventStore:
             outcome.failed_record_ids.update(owners[key])
         return outcome
 
-    def send(
+    def send_batch(
         self, keys: list[Key], items: dict[Key, Item], budget_ms: int
     ) -> tuple[_Verdict, list[Key], str]:
         """One BatchWriteItem call if one fits in ``budget_ms``: (verdict, keys not written, error)."""
@@ -491,7 +491,7 @@ class _BatchWrite:
         return _Verdict.WRITTEN, retry
 
     def _send(self, keys: list[Key]) -> tuple[_Verdict, list[Key]]:
-        verdict, left, error = self.store.send(keys, self.items, self.remaining_ms() - SAFETY_MARGIN_MS)
+        verdict, left, error = self.store.send_batch(keys, self.items, self.remaining_ms() - SAFETY_MARGIN_MS)
         if verdict is not _Verdict.NO_TIME:
             self.outcome.requests += 1
         if verdict is _Verdict.WRITTEN:
