@@ -306,7 +306,8 @@ def test_handler_adds_and_updates_but_never_deletes(
     out = capsys.readouterr().out
     assert "c@example.com" not in out  # addresses are masked in the logs
     emf = [json.loads(line) for line in out.splitlines() if line.startswith("{") and '"_aws"' in line]
-    assert emf[0][module.WRITTEN] == [2.0] and emf[0][module.PENDING] == [0.0]
+    assert emf[0][module.WRITTEN] == 2 and emf[0][module.PENDING] == 0
+    assert emf[0]["_aws"]["CloudWatchMetrics"][0]["Dimensions"] == [[]]
 
 
 def test_handler_stops_before_the_timeout_and_leaves_the_rest_for_the_next_run(

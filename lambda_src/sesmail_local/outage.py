@@ -24,14 +24,13 @@ the failure classes, the breaker, the outbox and the replay are the production c
 from __future__ import annotations
 
 import contextlib
-import io
 import json
 import logging
 import os
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Final
 
 import boto3
 
@@ -357,7 +356,7 @@ class OutageDemo:
             cli.run(["scripts/mail_status.py", "ref", samples[path]])
 
 
-def _detach_handlers_writing_to(stream: io.TextIOBase | Any) -> None:
+def _detach_handlers_writing_to(stream: object) -> None:
     """Powertools copies its handler onto the library's loggers; it writes to the (closing) replay log."""
     for name in [n for n in logging.root.manager.loggerDict if n == "sesmail" or n.startswith("sesmail.")]:
         logger = logging.getLogger(name)

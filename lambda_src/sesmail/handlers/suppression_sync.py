@@ -12,7 +12,7 @@ Each write is one log line (address masked by the formatter) instead of the CLI'
 stop 30 s before the timeout; what is left is planned again and written by the next run, so a first
 sync of a long list converges over several runs (about 800 writes per 15-minute run at 1/s).
 
-EMF metrics (namespace ``POWERTOOLS_METRICS_NAMESPACE``): ``SuppressionSyncWritten``,
+EMF metrics (namespace ``POWERTOOLS_METRICS_NAMESPACE``, no dimensions): ``SuppressionSyncWritten``,
 ``SuppressionSyncFailed``, ``SuppressionSyncPending`` (planned, not attempted this run). A failed write
 fails the invocation (after the rest were written), so the Lambda's ``Errors`` metric alarms on it.
 """
@@ -24,13 +24,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from aws_lambda_powertools import Logger, Metrics
-from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from sesmail.aws import clients as aws_factory
 from sesmail.aws.calls import RateLimiter
 from sesmail.handlers.observability import MaskingFormatter
+from sesmail.sending.metrics import EmfSink
 from sesmail.suppression.api import SuppressionListApi
 from sesmail.suppression.sync import apply_sync, list_plan
 
@@ -77,14 +77,13 @@ def load_sync_settings(environ: Mapping[str, str] | None = None) -> SyncSettings
 
 settings = load_sync_settings()
 logger = Logger(logger_formatter=MaskingFormatter())
-metrics = Metrics()
+metric = EmfSink(buffered=True)  # one dimensionless EMF document per run, as the sending metrics
 
 
 def _api(region: str) -> SuppressionListApi:
     return SuppressionListApi(aws_factory.client("sesv2", region), RateLimiter(settings.rate))
 
 
-@metrics.log_metrics
 @logger.inject_lambda_context(clear_state=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     del event  # the schedule's payload carries nothing the sync needs
@@ -105,9 +104,10 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         return None
 
     result = apply_sync(plan, target, record, keep_going=keep_going)
-    metrics.add_metric(name=WRITTEN, unit=MetricUnit.Count, value=sum(result.written.values()))
-    metrics.add_metric(name=FAILED, unit=MetricUnit.Count, value=result.failed)
-    metrics.add_metric(name=PENDING, unit=MetricUnit.Count, value=result.not_attempted)
+    metric(WRITTEN, sum(result.written.values()))
+    metric(FAILED, result.failed)
+    metric(PENDING, result.not_attempted)
+    metric.flush()
     outcome = {"planned": len(plan.changes), "result": result.summary()}
     logger.info("suppression sync done", extra=outcome)
     if result.failed:
