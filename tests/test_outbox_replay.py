@@ -216,6 +216,8 @@ def test_handler_sends_parks_and_reports_emf_metrics(
     docs = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith("{")]
     emf = [doc for doc in docs if "_aws" in doc]
     assert emf and emf[0]["_aws"]["CloudWatchMetrics"][0]["Namespace"] == "SesMailPlatform"
+    # No dimensions: the same names from any sender feed one alarm (decision 0070, metrics for alarms).
+    assert emf[0]["_aws"]["CloudWatchMetrics"][0]["Dimensions"] == [[]] and len(emf) == 1
     values = {name: emf[0][name] if isinstance(emf[0][name], list) else [emf[0][name]] for name in emf[0]}
     assert sum(values[metrics.REPLAY_SENT]) == 1 and sum(values[metrics.OUTBOX_PARKED]) == 1
     assert len(values[metrics.OUTBOX_AGE_SECONDS]) == 1  # one age per well-formed mail

@@ -20,19 +20,7 @@ def create_events_table(client: Any, table_name: str) -> None:
             {"AttributeName": schema.TABLE_PARTITION_KEY, "KeyType": "HASH"},
             {"AttributeName": schema.TABLE_SORT_KEY, "KeyType": "RANGE"},
         ],
-        GlobalSecondaryIndexes=[
-            {
-                "IndexName": schema.RECIPIENT_INDEX_NAME,
-                "KeySchema": [
-                    {"AttributeName": schema.RECIPIENT_INDEX_PARTITION_KEY, "KeyType": "HASH"},
-                    {"AttributeName": schema.RECIPIENT_INDEX_SORT_KEY, "KeyType": "RANGE"},
-                ],
-                "Projection": {
-                    "ProjectionType": schema.RECIPIENT_INDEX_PROJECTION_TYPE,
-                    "NonKeyAttributes": list(schema.RECIPIENT_INDEX_NON_KEY_ATTRIBUTES),
-                },
-            }
-        ],
+        GlobalSecondaryIndexes=schema.global_secondary_indexes(),
     )
     client.update_time_to_live(
         TableName=table_name,
