@@ -16,8 +16,7 @@ from typing import Any
 
 import pytest
 
-from sesmail_local.outage import ref_for
-from sesmail_local.scenario import plan_scenario
+from sesmail_local.scenario import plan_scenario, ref_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.terraform]
 

@@ -43,6 +43,7 @@ def test_default_scenario_mixes_every_kind_of_recipient() -> None:
 def test_scenario_email_is_a_valid_tagged_send() -> None:
     email = scenario_email(plan_scenario(1)[0])
     assert email.tags["service"] == "demo" and email.tags["campaign"]
+    assert email.tags["ref"] == "demo-0000"  # the service's own reference: lookup by ref finds demo mail
     assert len(email.to) == 1
 
 

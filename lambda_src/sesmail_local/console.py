@@ -9,7 +9,10 @@ settings refuse whenever ``AWS_LAMBDA_FUNCTION_NAME`` is set (docs/decisions/009
 
 Data: ``make demo`` writes ``.demo/console-data.json`` (every table item and the suppression list at
 the end of its run). Without that file the console seeds its own data by sending the demo scenario
-through the stand-in and storing the events with the persister's batch code, and says so.
+through the stand-in and storing the events with the persister's batch code, and says so. Every
+scenario mail carries its reference (``ref=demo-0007``); the seeded data adds one mail sent through
+``FailoverSender`` while the stand-in answers 503, so a ``ref:`` search also shows a mail that waits in
+the outbox (``ref:demo-0200``, its trail written by ``TrailedOutbox`` as in production).
 """
 
 from __future__ import annotations
@@ -35,11 +38,21 @@ from sesmail.events.persist import persist_batch
 from sesmail.events.store import EventStore
 from sesmail.events.store import create_client as dynamodb_client
 from sesmail.handlers.settings import CONSOLE_AUTH_LOCAL, PersisterSettings
+from sesmail.sending.failover import TRANSACTIONAL, FailoverSender, RetryPolicy, Status, create_region_client
+from sesmail.sending.outbox import SqsOutbox, TrailedOutbox
 from sesmail.sending.sender import SesSender
 from sesmail_local.eventtable import create_events_table, scan_all
 from sesmail_local.lambda_runner import FakeLambdaContext
 from sesmail_local.moto_server import LOOPBACK, MotoServer
-from sesmail_local.scenario import DEFAULT_COUNT, DEFAULT_SEED, plan_scenario, send_scenario
+from sesmail_local.scenario import (
+    DEFAULT_COUNT,
+    DEFAULT_SEED,
+    PlannedMail,
+    plan_scenario,
+    ref_for,
+    scenario_email,
+    send_scenario,
+)
 from sesmail_local.ses_standin import SesStandIn, StandInState, SuppressedEntry
 from sesmail_local.simulator import SuppressionReason
 
@@ -50,6 +63,8 @@ REGION: Final = "us-east-1"
 HANDLER_MODULE: Final = "sesmail.handlers.status_api"
 ROUTES: Final = {"/console": "GET /console", "/console/api/search": "GET /console/api/search"}
 ASSET_PREFIX: Final = "/console/assets/"
+# Sent during an outage when seeding: it stays queued in the outbox (no replay runs here).
+QUEUED_MAIL: Final = PlannedMail(DEFAULT_COUNT, "success+c01@example.com", "receipt")
 
 
 def console_url(port: int) -> str:
@@ -99,13 +114,38 @@ def seed_console_data(dynamodb: Any, table: str, standin: SesStandIn, records: l
     """Send the demo scenario through the stand-in and store its events with the persister's batch code."""
     sender = SesSender(CONFIGURATION_SET, client("sesv2", REGION))
     send_scenario(plan_scenario(DEFAULT_COUNT, DEFAULT_SEED), sender.send)
-    bodies = [(str(index), json.dumps(record)) for index, record in enumerate(records)]
     store = EventStore(dynamodb, table)
+    send_during_outage(QUEUED_MAIL, standin, store)
+    bodies = [(str(index), json.dumps(record)) for index, record in enumerate(records)]
     for start in range(0, len(bodies), 10):  # SQS batches of 10, as the event source mapping delivers
         result = persist_batch(bodies[start : start + 10], store, PersisterSettings(table), lambda: 60_000)
         if result.failed_record_ids:
             raise RuntimeError(f"seeding failed to store {len(result.failed_record_ids)} events")
     return len(bodies)
+
+
+def send_during_outage(mail: PlannedMail, standin: SesStandIn, store: EventStore) -> str:
+    """Send ``mail`` through ``FailoverSender`` while SendEmail answers 503: it goes to a (moto SQS)
+    outbox and its trail to the table, the way a service's mail waits during an SES outage. Returns its
+    reference."""
+    sqs = client("sqs", REGION)
+    queues = [sqs.create_queue(QueueName=name)["QueueUrl"] for name in ("console-outbox", "console-parked")]
+    sender = FailoverSender.for_regions(
+        REGION,
+        None,
+        CONFIGURATION_SET,
+        TrailedOutbox(SqsOutbox(sqs, *queues), store),
+        client_factory=lambda region: create_region_client(region, endpoint_url=standin.endpoint_url),
+        retry=RetryPolicy(attempts_per_region=2, base_delay=0.01, max_delay=0.02),
+    )
+    standin.fail_sends("ServiceUnavailable")
+    try:
+        result = sender.send(scenario_email(mail), ref=ref_for(mail), mail_class=TRANSACTIONAL)
+    finally:
+        standin.fail_sends(None)
+    if result.status is not Status.QUEUED:
+        raise RuntimeError(f"seeding: the outage mail was {result.status.value}, not queued")
+    return result.ref
 
 
 # --- the server ---------------------------------------------------------------------------------------

@@ -52,7 +52,7 @@ from sesmail.sending.outbox import SqsOutbox, TrailedOutbox
 from sesmail.suppression.api import SuppressionListApi
 from sesmail.suppression.sync import apply_sync, list_plan
 from sesmail_local.lambda_runner import LambdaRunner
-from sesmail_local.scenario import PlannedMail, plan_scenario, scenario_email
+from sesmail_local.scenario import PlannedMail, plan_scenario, ref_for, scenario_email
 from sesmail_local.ses_standin import SesStandIn, SnsPublisher
 
 if TYPE_CHECKING:
@@ -74,10 +74,6 @@ PHASES: Final = (
 DEMO_BREAKER: Final = BreakerPolicy(failure_threshold=3, cool_down_seconds=1.0)
 DEMO_RETRY: Final = RetryPolicy(attempts_per_region=3, base_delay=0.01, max_delay=0.05)
 REPLAY_RATE: Final = "50"
-
-
-def ref_for(mail: PlannedMail) -> str:
-    return f"demo-{mail.index:04d}"
 
 
 def mail_class_for(mail: PlannedMail) -> MailClass:

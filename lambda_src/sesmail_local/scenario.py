@@ -8,6 +8,10 @@ Two kinds of recipients (docs/decisions/0060-local-ses-standin.md):
   local parts (``bounce+c03@example.com``). The pool is small, so the seeded sequence sends to some of
   them again after they hard-bounced or complained - and those sends show the suppression bounce.
 
+Every mail carries the demo service's own reference as the ``ref`` tag (``demo-0007``, the tag
+``FailoverSender`` sets from ``ref=``), so the demo's data can be looked up by reference too
+(``mail_status.py ref``, the console's ``ref:`` search; docs/decisions/0074-lookup-by-reference.md).
+
 ``plan_scenario`` is pure and deterministic for a seed; ``send_scenario`` sends and records the SES
 message ID of every mail.
 """
@@ -20,6 +24,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
+from sesmail.sending.failover import REF_TAG
 from sesmail.sending.sender import Email
 from sesmail_local.simulator import (
     SIMULATOR_DOMAIN,
@@ -82,13 +87,18 @@ def plan_scenario(count: int = DEFAULT_COUNT, seed: int = DEFAULT_SEED) -> list[
     return plan
 
 
+def ref_for(mail: PlannedMail) -> str:
+    """The demo service's own reference for a mail (what a service passes as ``ref=``)."""
+    return f"demo-{mail.index:04d}"
+
+
 def scenario_email(mail: PlannedMail) -> Email:
     return Email(
         from_address=FROM_ADDRESS,
         to=[mail.recipient],
         subject=f"Demo {mail.campaign} #{mail.index}",
         text=f"Hello, this is demo {mail.campaign} mail number {mail.index}.",
-        tags={"service": "demo", "campaign": mail.campaign},
+        tags={"service": "demo", "campaign": mail.campaign, REF_TAG: ref_for(mail)},
     )
 
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Final
 
-from sesmail.events.lookup import LookupInputError, RecipientHistory
-from sesmail.events.models import BOUNCE, COMPLAINT, SEND, RecipientEvent
+from sesmail.events.lookup import REF_PATTERN, LookupInputError, RecipientHistory, RefStatus
+from sesmail.events.models import BOUNCE, COMPLAINT, SEND, OutboxRecord, RecipientEvent
 from sesmail.events.status import MessageStatus, RecipientStatus, describe
 from sesmail.suppression.domain import (
     DEFAULT_STALE_DAYS,
@@ -68,33 +68,75 @@ STATUS_WORDS: Final[dict[str, tuple[str, str]]] = {
     "unknown": ("Unknown", "Only events that say nothing about delivery are stored."),
 }
 NOT_SUPPRESSED: Final = "nothing to do on the suppression list: look at the message's own events"
-REF_SEARCH_UNAVAILABLE: Final = (
-    "Search by the sending service's reference is not available: references are stored inside each "
-    "event's tags, which the table cannot be queried by. Ask the service for the SES message ID or the "
-    "recipient (docs/decisions/0090-support-console.md)."
-)
+REF_PREFIX: Final = "ref:"
+# Where a mail sent with a reference is (sesmail.events.lookup.RefStatus.state), in the same (label,
+# meaning) form as the statuses: the parked states name what a person has to do.
+REF_STATE_WORDS: Final[dict[str, tuple[str, str]]] = {
+    "sent": ("Sent", "SES accepted the mail: what happened to it for each recipient is below."),
+    "queued": (
+        "Queued",
+        "No SES region accepted the mail yet: it waits in the outbox and the replay worker sends it "
+        "automatically.",
+    ),
+    "ambiguous": (
+        "Parked: ambiguous",
+        "SES may or may not have accepted the mail (the answer was lost) and this mail is sent at most "
+        "once: it was not resent. An operator decides; it is not sent automatically.",
+    ),
+    "expired": (
+        "Parked: expired",
+        "The mail waited in the outbox longer than its class allows and was not sent. An operator "
+        "decides; it is not sent automatically.",
+    ),
+    "rejected": (
+        "Parked: rejected",
+        "SES refused the mail permanently when the outbox retried it. It was not sent.",
+    ),
+}
 
 
 @dataclass(frozen=True, slots=True)
 class Query:
-    kind: str  # "recipient" or "message"
+    kind: str  # "recipient", "message" or "ref"
     value: str
 
 
 def parse_query(raw: str) -> Query:
-    """An address (has an ``@``) or an SES message ID; anything else is a one-line input error."""
+    """``ref:REFERENCE`` (the sending service's own reference), an address (has an ``@``) or an SES
+    message ID; anything else is a one-line input error. A bare reference is not guessed: references
+    and SES message IDs share their characters, so only the prefix says which one was meant."""
     text = raw.strip()
     if not text:
-        raise LookupInputError("type a recipient address or an SES message ID")
+        raise LookupInputError("type a recipient address, an SES message ID or ref:REFERENCE")
     if len(text) > MAX_QUERY_LENGTH:
         raise LookupInputError(f"the search is longer than {MAX_QUERY_LENGTH} characters")
-    if text.lower().startswith("ref:"):
-        raise LookupInputError(REF_SEARCH_UNAVAILABLE)
+    if text[: len(REF_PREFIX)].lower() == REF_PREFIX:
+        ref = text[len(REF_PREFIX) :].strip()
+        if not REF_PATTERN.fullmatch(ref):
+            raise LookupInputError(
+                f"not a reference: {ref!r} (after ref:, 1-256 ASCII letters, digits, _ and -)"
+            )
+        return Query("ref", ref)
     if "@" in text:
         return Query("recipient", text)
     if any(ch.isspace() for ch in text) or "#" in text or "/" in text:
-        raise LookupInputError(f"not an address or an SES message ID: {text!r}")
+        raise LookupInputError(f"not an address, an SES message ID or ref:REFERENCE: {text!r}")
     return Query("message", text)
+
+
+def message_not_found(message_id: str) -> str:
+    # References and message IDs look alike: point at the other search rather than guess it.
+    text = f"nothing is stored for message {message_id}"
+    if REF_PATTERN.fullmatch(message_id):
+        text += f" (if it is the sending service's own reference, search ref:{message_id})"
+    return text
+
+
+def ref_not_found(ref: str) -> str:
+    return (
+        f"nothing is stored for reference {ref}: never sent with this reference, older than the "
+        "retention, or its events are not stored yet (docs/decisions/0074-lookup-by-reference.md)"
+    )
 
 
 def status_view(status: str) -> dict[str, str]:
@@ -128,6 +170,39 @@ def message_view(message: MessageStatus) -> dict[str, Any]:
         "clicked": message.clicked,
         "engagement": [event_view(event) for event in message.engagement],
         "recipients": [recipient_status_view(found) for found in message.recipients],
+    }
+
+
+def ref_view(found: RefStatus) -> dict[str, Any]:
+    """Where the mail sent as ``found.ref`` is: the state in plain words, the one-line summary that
+    ``mail_status.py ref`` prints, each SES message (as on the message page) and the outbox trail."""
+    label, meaning = REF_STATE_WORDS.get(found.state, (found.state.capitalize(), found.summary))
+    return {
+        "ref": found.ref,
+        "state": found.state,
+        "label": label,
+        "meaning": meaning,
+        "summary": found.summary,
+        "messages": [message_view(message) for message in found.messages],
+        "outbox": [outbox_step_view(record) for record in found.outbox],
+    }
+
+
+def outbox_step_view(record: OutboxRecord) -> dict[str, Any]:
+    if record.message_id:
+        detail = f"sent as SES message {record.message_id} via {record.region}"
+    else:
+        detail = record.reason
+    return {
+        "at": record.at,
+        "step": record.state,
+        "attempts": record.attempts,
+        "regions_tried": list(record.regions_tried),
+        "first_failed_at": record.first_failed_at,
+        "mail_class": record.mail_class,
+        "possible_duplicate": record.possible_duplicate,
+        "message_id": record.message_id,
+        "detail": detail,
     }
 
 

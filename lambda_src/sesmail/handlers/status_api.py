@@ -11,10 +11,12 @@ Support console (``CONSOLE_ENABLED=true``; docs/decisions/0090-support-console.m
 
   GET /console                  the page (no data in it: served without authorizer)
   GET /console/assets/{name}    its CSS and JS, shipped inside the package
-  GET /console/api/search?q=…   recipient address or SES message ID (JWT authorizer; JSON)
+  GET /console/api/search?q=…   recipient address, SES message ID or ref:REFERENCE (JWT authorizer;
+                                JSON)
 
 Responses: 200 found, 404 not found, 400 bad input, 401 no JWT claims on a console API call, 502
-DynamoDB error. Read-only (DynamoDB Query, SESv2 GetSuppressedDestination).
+DynamoDB error. Read-only (DynamoDB Query on the table, its recipient index and its ref index; SESv2
+GetSuppressedDestination).
 Environment: ``EVENTS_TABLE_NAME`` (required), ``CONSOLE_*`` (``sesmail.handlers.settings``),
 ``POWERTOOLS_SERVICE_NAME``, ``POWERTOOLS_LOG_LEVEL``.
 """
@@ -41,6 +43,7 @@ from sesmail.events.lookup import (
     message_status,
     parse_since,
     recipient_history,
+    ref_status,
 )
 from sesmail.events.store import EventStore, StoreError, create_client
 from sesmail.handlers.observability import MaskingFormatter
@@ -126,9 +129,14 @@ def console_search(text: str, *, user: str) -> dict[str, Any]:
     logger.info("console search", extra={"kind": wanted.kind, "user": user})
     if wanted.kind == "recipient":
         return _response(200, recipient_answer(wanted.value))
+    if wanted.kind == "ref":
+        sent_as = ref_status(store, wanted.value)
+        if sent_as is None:
+            return _response(404, {"error": view.ref_not_found(wanted.value)})
+        return _response(200, {"kind": "ref", "ref": view.ref_view(sent_as)})
     found = message_status(store, wanted.value)
     if found is None:
-        return _response(404, {"error": f"nothing is stored for message {wanted.value}"})
+        return _response(404, {"error": view.message_not_found(wanted.value)})
     return _response(200, {"kind": "message", "message": view.message_view(found)})
 
 

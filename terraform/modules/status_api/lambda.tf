@@ -1,4 +1,4 @@
-# The API function and its role: Query on the events table and its recipient index, decrypt
+# The API function and its role: Query on the events table and its recipient and ref indexes, decrypt
 # through DynamoDB/Lambda only, write its own logs. Nothing else.
 
 resource "aws_cloudwatch_log_group" "this" {
@@ -83,6 +83,14 @@ locals {
         Effect   = "Allow"
         Action   = ["dynamodb:Query"]
         Resource = local.index_arn
+      },
+      {
+        # The message ids of a mail sent with a reference (ref_status); its outbox trail is in the table
+        # itself (REF#<ref> items), covered by QueryEventsByMessage.
+        Sid      = "QueryEventsByReference"
+        Effect   = "Allow"
+        Action   = ["dynamodb:Query"]
+        Resource = local.ref_index_arn
       },
       ], local.console_count == 0 ? [] : [
       {

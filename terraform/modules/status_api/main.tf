@@ -8,6 +8,7 @@ locals {
   function_name = "${var.name_prefix}-status-api"
   routes        = var.enabled ? toset(["GET /messages/{message_id}", "GET /recipients/{address}"]) : toset([])
   index_arn     = "${var.events_table_arn}/index/${var.recipient_index_name}"
+  ref_index_arn = "${var.events_table_arn}/index/${var.ref_index_name}"
 }
 
 resource "aws_apigatewayv2_api" "this" {

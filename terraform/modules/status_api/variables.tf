@@ -27,7 +27,7 @@ variable "events_table_name" {
 
 variable "events_table_arn" {
   type        = string
-  description = "ARN of the SES events table; the role may Query it and its recipient index, nothing else."
+  description = "ARN of the SES events table; the role may Query it and its recipient and ref indexes, nothing else."
 
   validation {
     condition     = can(regex("^arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:[0-9]{12}:table/[A-Za-z0-9_.-]+$", var.events_table_arn))
@@ -39,6 +39,12 @@ variable "recipient_index_name" {
   type        = string
   description = "Name of the recipient index (RECIPIENT_INDEX_NAME in lambda_src/sesmail/events/schema.py)."
   default     = "recipient-index"
+}
+
+variable "ref_index_name" {
+  type        = string
+  description = "Name of the sending service's reference index (REF_INDEX_NAME in lambda_src/sesmail/events/schema.py): lookup by reference (docs/decisions/0074-lookup-by-reference.md)."
+  default     = "ref-index"
 }
 
 variable "kms_key_arn" {

@@ -167,13 +167,13 @@
     return out;
   }
 
-  function renderMessage(data) {
-    const m = data.message;
-    const out = [el("h2", {}, "Message ", el("span", { class: "mono" }, m.message_id))];
-    out.push(facts([["Sent", m.sent_at], ["From", m.source], ["Subject", m.subject],
+  // The body of one SES message (header facts, each recipient, opens/clicks): the message page and each
+  // message of a reference. `level` is the heading level of its subsections.
+  function messageBody(m, level) {
+    const out = [facts([["Sent", m.sent_at], ["From", m.source], ["Subject", m.subject],
       ["Configuration set", m.configuration_set],
       ["Opened", m.opened ? "yes (by some recipient: SES cannot say which)" : "no open recorded"],
-      ["Clicked", m.clicked ? "yes (by some recipient)" : "no click recorded"]]));
+      ["Clicked", m.clicked ? "yes (by some recipient)" : "no click recorded"]])];
     for (const r of m.recipients) {
       const card = el("article", { class: "card" });
       card.append(el("p", {}, statusBadge(r), " ", searchLink(r.address)));
@@ -182,7 +182,45 @@
       card.append(timeline(r.timeline, "Events for this recipient, oldest first"));
       out.push(card);
     }
-    if (m.engagement.length) out.push(el("h3", {}, "Opens and clicks (message level)"), timeline(m.engagement, "Opens and clicks of this message"));
+    if (m.engagement.length) out.push(el("h" + level, {}, "Opens and clicks (message level)"), timeline(m.engagement, "Opens and clicks of this message"));
+    return out;
+  }
+
+  function renderMessage(data) {
+    const m = data.message;
+    return [el("h2", {}, "Message ", el("span", { class: "mono" }, m.message_id)), ...messageBody(m, 3)];
+  }
+
+  function outboxTrail(steps) {
+    const table = el("table", {}, el("caption", { class: "hint" },
+      "Each step of the mail through the outbox, oldest first (written as it happened)"));
+    table.append(el("thead", {}, el("tr", {}, ...["Time (UTC)", "Step", "Attempts", "Regions tried", "Details"]
+      .map((name) => el("th", { scope: "col" }, name)))));
+    const body = el("tbody");
+    for (const s of steps) {
+      body.append(el("tr", {}, el("td", { class: "mono" }, s.at), el("td", {}, s.step),
+        el("td", {}, String(s.attempts)), el("td", {}, s.regions_tried.join(", ") || "-"),
+        el("td", { class: "mono" }, s.detail + (s.possible_duplicate ? " (possible duplicate)" : ""))));
+    }
+    table.append(body);
+    return table;
+  }
+
+  function renderRef(data) {
+    const f = data.ref;
+    const tone = f.state === "sent" ? "good" : f.state === "queued" ? "warn" : "bad";
+    const out = [el("h2", {}, "Reference ", el("span", { class: "mono" }, f.ref))];
+    out.push(el("p", { class: "meaning" }, el("span", { class: "status " + tone }, f.label), " ", f.meaning));
+    out.push(facts([["Where it is", f.summary]]));
+    if (f.outbox.length) out.push(el("h3", {}, "Outbox (" + f.outbox.length + " steps)"), outboxTrail(f.outbox));
+    if (f.messages.length > 1) {
+      out.push(el("p", {}, "Sent " + f.messages.length + " times: the mail class allows at-least-once delivery, so a recipient may have it twice."));
+    }
+    for (const m of f.messages) {
+      const section = el("section", { class: "card", "aria-label": "SES message " + m.message_id });
+      section.append(el("h3", {}, "SES message ", searchLink(m.message_id)), ...messageBody(m, 4));
+      out.push(section);
+    }
     return out;
   }
 
@@ -215,7 +253,8 @@
     const data = await response.json();
     $("status").textContent = (response.ok ? "Results for " : "No results for ") + q;
     if (!response.ok) return show([el("p", { class: "error" }, data.error || "error " + response.status)]);
-    show(data.kind === "recipient" ? renderRecipient(data) : renderMessage(data));
+    const render = { recipient: renderRecipient, message: renderMessage, ref: renderRef }[data.kind];
+    show(render(data));
   }
 
   // --- login (authorization code + PKCE; nothing here in local mode) ------------------------------

@@ -157,8 +157,9 @@ run "role_is_read_only_on_the_table_and_index" {
     condition = toset([for s in jsondecode(aws_iam_role_policy.this[0].policy).Statement : s.Resource if startswith(s.Sid, "QueryEvents")]) == toset([
       "arn:aws:dynamodb:eu-west-1:111122223333:table/ses-test-events",
       "arn:aws:dynamodb:eu-west-1:111122223333:table/ses-test-events/index/recipient-index",
+      "arn:aws:dynamodb:eu-west-1:111122223333:table/ses-test-events/index/ref-index",
     ])
-    error_message = "DynamoDB access is on the table and its recipient index only"
+    error_message = "DynamoDB access is on the table and its recipient and ref indexes only"
   }
   assert {
     condition     = one([for s in jsondecode(aws_iam_role_policy.kms[0].policy).Statement : s if s.Sid == "DecryptThroughServices"]).Action == ["kms:Decrypt"]
