@@ -1,9 +1,10 @@
 """The support console without a browser: settings (the local mode cannot run in Lambda), the pure
-views (plain words, chart series, the suppression answer and its exact commands) and the handler's
-console routes (page, assets, CSP, JWT guard, off by default)."""
+views (plain words, chart series, the suppression answer and its exact commands, the reference answer)
+and the handler's console routes (page, assets, CSP, JWT guard, off by default, search by reference)."""
 
 from __future__ import annotations
 
+import copy
 import importlib
 import json
 from collections.abc import Iterator
@@ -16,10 +17,13 @@ import pytest
 from moto import mock_aws
 
 from eventtable import create_events_table
-from sesevents import FakeLambdaContext
+from sesevents import FakeLambdaContext, load_ses, raw_body
 from sesmail.console import view
-from sesmail.events.lookup import LookupInputError
-from sesmail.events.models import RecipientEvent
+from sesmail.events.lookup import LookupInputError, RefStatus
+from sesmail.events.models import OutboxRecord, RecipientEvent
+from sesmail.events.parse import parse_sqs_body
+from sesmail.events.status import fold_message
+from sesmail.events.store import EventStore
 from sesmail.handlers.settings import CONSOLE_AUTH_LOCAL, SettingsError, load_status_api_settings
 from sesmail.suppression.domain import Evidence, SuppressedEntry, SuppressionReason
 
@@ -65,9 +69,72 @@ def test_jwt_console_needs_a_complete_login(extra: dict[str, str], message: str)
 def test_query_kinds_and_one_line_errors() -> None:
     assert view.parse_query(" Jane@Example.com ") == view.Query("recipient", "Jane@Example.com")
     assert view.parse_query("0102019-abc-000000").kind == "message"
-    for bad, message in [("", "type a recipient"), ("a b", "not an address"), ("ref:42", "not available")]:
+    for bad, message in [
+        ("", "type a recipient"),
+        ("a b", "not an address"),
+        ("ref:", "not a reference"),
+        ("ref:order 42", "not a reference"),
+        ("ref:jane@example.com", "not a reference"),
+    ]:
         with pytest.raises(LookupInputError, match=message):
             view.parse_query(bad)
+
+
+@pytest.mark.parametrize("typed", ["ref:order-42", "REF:order-42", " ref: order-42 ", "Ref:order-42"])
+def test_ref_prefix_searches_by_the_sending_services_reference(typed: str) -> None:
+    assert view.parse_query(typed) == view.Query("ref", "order-42")
+
+
+def test_a_missing_message_id_that_could_be_a_reference_points_at_ref_search() -> None:
+    assert view.message_not_found("order-42").endswith("search ref:order-42)")
+    assert "ref:" not in view.message_not_found("0102.abc")  # not a reference SES could carry
+
+
+def trail(state: str, attempts: int, **extra: Any) -> OutboxRecord:
+    return OutboxRecord(
+        ref="order-42",
+        at="2026-11-28T10:0{}:00.000Z".format(attempts % 10),
+        outbox_id="outbox-1",
+        state=state,
+        mail_class="bulk",
+        attempts=attempts,
+        first_failed_at="2026-11-28T10:00:00+00:00",
+        reason="ServiceUnavailable",
+        regions_tried=("eu-west-1", "eu-central-1"),
+        **extra,
+    )
+
+
+def test_ref_view_of_a_parked_mail_says_so_in_plain_words_with_its_trail() -> None:
+    found = RefStatus(
+        "order-42", "ambiguous", "parked as ambiguous ...", (), (trail("queued", 6), trail("ambiguous", 7))
+    )
+    answer = view.ref_view(found)
+    assert answer["label"] == "Parked: ambiguous" and "not sent automatically" in answer["meaning"]
+    assert answer["summary"] == "parked as ambiguous ..." and answer["messages"] == []
+    assert [(s["step"], s["attempts"], s["detail"]) for s in answer["outbox"]] == [
+        ("queued", 6, "ServiceUnavailable"),
+        ("ambiguous", 7, "ServiceUnavailable"),
+    ]
+    assert answer["outbox"][0]["regions_tried"] == ["eu-west-1", "eu-central-1"]
+
+
+def test_ref_view_of_a_sent_mail_shows_each_message_as_the_message_page_does() -> None:
+    events = parse_sqs_body(raw_body(load_ses("delivery")))
+    message = fold_message(events[0].message_id, events)
+    assert message is not None
+    replayed = trail("sent", 8, message_id=message.message_id, region="eu-central-1")
+    answer = view.ref_view(RefStatus("order-42", "sent", "sent as SES message ...", (message,), (replayed,)))
+    assert answer["label"] == "Sent" and answer["messages"] == [view.message_view(message)]
+    assert answer["outbox"][0]["detail"] == f"sent as SES message {message.message_id} via eu-central-1"
+
+
+def test_every_ref_state_has_plain_words() -> None:
+    from sesmail.sending.outbox import EntryState
+
+    # MALFORMED is parked as received, unreadable: it has no reference to be recorded under.
+    trail_states = {state.value for state in EntryState if state is not EntryState.MALFORMED}
+    assert trail_states | {"sent"} == set(view.REF_STATE_WORDS)
 
 
 def test_every_status_has_plain_words() -> None:
@@ -180,7 +247,10 @@ def test_search_with_claims_answers_json(aws: None, monkeypatch: pytest.MonkeyPa
         module, "GET /console/api/search", queryStringParameters={"q": "0102-missing"}, requestContext=claims
     )
     assert response["statusCode"] == 404
-    assert json.loads(response["body"]) == {"error": "nothing is stored for message 0102-missing"}
+    assert json.loads(response["body"]) == {
+        "error": "nothing is stored for message 0102-missing (if it is the sending service's own "
+        "reference, search ref:0102-missing)"
+    }
     bad = call(module, "GET /console/api/search", queryStringParameters={"q": "a b"}, requestContext=claims)
     assert bad["statusCode"] == 400
 
@@ -188,3 +258,36 @@ def test_search_with_claims_answers_json(aws: None, monkeypatch: pytest.MonkeyPa
 def test_local_page_is_labelled(aws: None, monkeypatch: pytest.MonkeyPatch) -> None:
     module = load(monkeypatch, CONSOLE_ENABLED="true", CONSOLE_AUTH=CONSOLE_AUTH_LOCAL)
     assert "LOCAL MODE, NO LOGIN" in call(module, "GET /console")["body"]
+
+
+def test_search_by_reference_answers_sent_queued_and_not_found(
+    aws: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a mail SES accepted with ref=order-1 (its events carry the tag) and one waiting in the outbox
+    module = load(monkeypatch, CONSOLE_ENABLED="true", CONSOLE_AUTH=CONSOLE_AUTH_LOCAL)
+    store = EventStore(boto3.client("dynamodb"), "ses-events-console-test")
+    sent = copy.deepcopy(load_ses("delivery"))
+    sent["mail"].setdefault("tags", {})["ref"] = ["order-1"]
+    batch = [("0", parse_sqs_body(raw_body(sent)))]
+    assert not store.write(batch, retention_seconds=86_400, remaining_ms=lambda: 30_000).failed_record_ids
+    store.put_outbox_record(trail("queued", 6))
+
+    def search(q: str) -> tuple[int, dict[str, Any]]:
+        response = call(module, "GET /console/api/search", queryStringParameters={"q": q})
+        return response["statusCode"], json.loads(response["body"])
+
+    # WHEN support searches each reference THEN the answer says where each mail is
+    code, body = search("ref:order-1")
+    assert code == 200 and body["kind"] == "ref" and body["ref"]["state"] == "sent"
+    (message,) = body["ref"]["messages"]
+    assert message["message_id"] == sent["mail"]["messageId"]
+    assert [r["label"] for r in message["recipients"]] == ["Delivered"]
+    code, body = search("ref:order-42")
+    assert code == 200 and body["ref"]["label"] == "Queued"
+    assert body["ref"]["summary"].startswith(
+        "queued since 2026-11-28T10:00:00+00:00, attempts 6 in eu-west-1"
+    )
+    code, body = search("ref:order-2")
+    assert code == 404 and body["error"].startswith("nothing is stored for reference order-2")
+    code, body = search("ref:a#b")
+    assert code == 400 and "not a reference" in body["error"]

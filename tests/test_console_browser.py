@@ -16,8 +16,9 @@ from typing import Any
 
 import pytest
 
-from sesmail_local.console import LocalConsole, local_console
+from sesmail_local.console import QUEUED_MAIL, LocalConsole, local_console
 from sesmail_local.moto_server import free_port
+from sesmail_local.scenario import plan_scenario, ref_for
 
 # Debian's chromium; elsewhere (GitHub's Ubuntu runners ship Google Chrome) point CONSOLE_CHROMIUM at one.
 CHROMIUM = Path(os.environ.get("CONSOLE_CHROMIUM", "/usr/bin/chromium"))
@@ -34,6 +35,10 @@ CHROMIUM_ARGS = [
 SUPPRESSED = "bounce+c15@example.com"
 DELIVERED = "success+c01@example.com"
 BOUNCED = "bounce@simulator.amazonses.com"  # the simulator's hard bounce, never listed (SES_FACTS)
+# The sending service's references: the first mail to SUPPRESSED (sent, bounced), and the mail the seed
+# sends while SES answers 503 (waiting in the outbox).
+SENT_REF = ref_for(next(mail for mail in plan_scenario() if mail.recipient == SUPPRESSED))
+QUEUED_REF = ref_for(QUEUED_MAIL)
 
 pytestmark = pytest.mark.integration
 
@@ -153,6 +158,28 @@ def test_delivered_recipient_then_its_message_by_keyboard(page: Any, tmp_path: P
     assert re.search(r"Opened\s+(yes|no open recorded)", results)
 
 
+def test_search_by_reference_shows_where_the_mail_is(page: Any, tmp_path: Path) -> None:
+    # GIVEN the hint tells a person how to search a reference
+    assert "ref:login-4711" in page.locator("#hint").inner_text()
+    # WHEN they search the reference of a mail SES took THEN they see it sent, and its message's outcome
+    search(page, f"ref:{SENT_REF}")
+    page.screenshot(path=str(tmp_path / "ref-sent.png"), full_page=True)
+    results = page.locator("#results").inner_text()
+    assert f"Reference {SENT_REF}" in results
+    assert "SENT SES accepted the mail" in results
+    assert re.search(r"Where it is\s+sent as SES message \S+-000000", results)
+    assert "SES message " in results and SUPPRESSED in results and "BOUNCED" in results
+    assert "refused the mail permanently" in results
+    # WHEN they search the mail sent during the outage THEN it waits in the outbox, with its trail
+    search(page, f"ref:{QUEUED_REF}")
+    page.screenshot(path=str(tmp_path / "ref-queued.png"), full_page=True)
+    results = page.locator("#results").inner_text()
+    assert "QUEUED No SES region accepted the mail yet" in results
+    assert re.search(r"Where it is\s+queued since \S+, attempts 2 in us-east-1", results)
+    trail = page.locator("#results table").first.inner_text()
+    assert "queued" in trail and "ServiceUnavailable" in trail and "us-east-1" in trail
+
+
 def test_bad_input_is_one_line(page: Any) -> None:
-    search(page, "ref:order-1234")
-    assert "not available" in page.locator("#results .error").inner_text()
+    search(page, "ref:order 1234")
+    assert "not a reference" in page.locator("#results .error").inner_text()

@@ -212,7 +212,7 @@
     const out = [el("h2", {}, "Reference ", el("span", { class: "mono" }, f.ref))];
     out.push(el("p", { class: "meaning" }, el("span", { class: "status " + tone }, f.label), " ", f.meaning));
     out.push(facts([["Where it is", f.summary]]));
-    if (f.outbox.length) out.push(el("h3", {}, "Outbox (" + f.outbox.length + " steps)"), outboxTrail(f.outbox));
+    if (f.outbox.length) out.push(el("h3", {}, "Outbox (" + f.outbox.length + (f.outbox.length === 1 ? " step)" : " steps)")), outboxTrail(f.outbox));
     if (f.messages.length > 1) {
       out.push(el("p", {}, "Sent " + f.messages.length + " times: the mail class allows at-least-once delivery, so a recipient may have it twice."));
     }
