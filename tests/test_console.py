@@ -93,7 +93,7 @@ def test_a_missing_message_id_that_could_be_a_reference_points_at_ref_search() -
 def trail(state: str, attempts: int, **extra: Any) -> OutboxRecord:
     return OutboxRecord(
         ref="order-42",
-        at="2026-11-28T10:0{}:00.000Z".format(attempts % 10),
+        at=f"2026-11-28T10:0{attempts % 10}:00.000Z",
         outbox_id="outbox-1",
         state=state,
         mail_class="bulk",
