@@ -7,7 +7,7 @@
 locals {
   key_policy = {
     Version = "2012-10-17"
-    Statement = [
+    Statement = concat([
       {
         Sid       = "AccountRootManagesKeyThroughIam"
         Effect    = "Allow"
@@ -52,7 +52,18 @@ locals {
         Resource  = "*"
         Condition = { ArnEquals = { "kms:EncryptionContext:aws:logs:arn" = local.log_group_arn } }
       },
-    ]
+      ], length(var.cross_region_topic_arns) == 0 ? [] : [{
+        # SNS in a standby region delivers into the encrypted queue for that region's event topic only.
+        Sid       = "SnsDeliversFromOtherRegionsTopics"
+        Effect    = "Allow"
+        Principal = { Service = "sns.amazonaws.com" }
+        Action    = ["kms:GenerateDataKey", "kms:Decrypt"]
+        Resource  = "*"
+        Condition = {
+          StringEquals = { "aws:SourceAccount" = var.account_id }
+          ArnEquals    = { "aws:SourceArn" = var.cross_region_topic_arns }
+        }
+    }])
   }
 }
 

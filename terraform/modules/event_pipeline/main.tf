@@ -166,9 +166,20 @@ resource "aws_sqs_queue_redrive_allow_policy" "dlq" {
 }
 
 locals {
+  # A standby region's event topic delivers into this queue too (one table holds every region's
+  # events). A separate statement, present only then, so a single-region plan stays as it was.
+  cross_region_delivery = length(var.cross_region_topic_arns) == 0 ? [] : [{
+    Sid       = "OtherRegionsTopicsDeliver"
+    Effect    = "Allow"
+    Principal = { Service = "sns.amazonaws.com" }
+    Action    = "sqs:SendMessage"
+    Resource  = local.queue_arn
+    Condition = { ArnEquals = { "aws:SourceArn" = var.cross_region_topic_arns } }
+  }]
+
   queue_policy = {
     Version = "2012-10-17"
-    Statement = [
+    Statement = concat([
       {
         Sid       = "OurTopicDelivers"
         Effect    = "Allow"
@@ -181,7 +192,7 @@ locals {
         Action   = ["sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage"]
         Resource = local.queue_arn
       }),
-    ]
+    ], local.cross_region_delivery)
   }
 }
 
