@@ -144,7 +144,8 @@ def test_every_alarm_has_an_action(env_plan) -> None:  # type: ignore[no-untyped
     # and the archive's ledger alarms use the alarm topic the environment passes in
     calls = plan["configuration"]["root_module"]["module_calls"]
     for name in ("alarms", "standby_alarms"):
-        configs = [r for r in calls[name]["module"]["resources"] if r["type"] == "aws_cloudwatch_metric_alarm"]
+        resources = calls[name]["module"]["resources"]
+        configs = [r for r in resources if r["type"] == "aws_cloudwatch_metric_alarm"]
         assert len(configs) == 2
         for config in configs:
             assert references(config, "alarm_actions") == ["aws_sns_topic.this.arn", "aws_sns_topic.this"]
@@ -153,7 +154,8 @@ def test_every_alarm_has_an_action(env_plan) -> None:  # type: ignore[no-untyped
     ]
     targets = [t for t in resources_of_type(plan, "aws_cloudwatch_event_target") if "alarms" in t["address"]]
     # one "sending disabled" route per region: production has the standby
-    assert [t["values"]["target_id"] for t in targets] == ["alarm-topic"] * {"staging": 1, "production": 2}[env]
+    regions = {"staging": 1, "production": 2}[env]
+    assert [t["values"]["target_id"] for t in targets] == ["alarm-topic"] * regions
 
 
 def test_deletion_protection_only_relaxed_outside_production(env_plan) -> None:  # type: ignore[no-untyped-def]
