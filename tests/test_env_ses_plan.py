@@ -1,8 +1,9 @@
 """What the production plan does with SES in its primary region, asserted on its plan JSON.
 
 The standby region's copy is checked in test_standby_region.py. The plan is offline (fake
-credentials, no backend, ``offline_plan = true``) from the committed ``terraform.tfvars.example``. checkov has no check for ``aws_sesv2_*`` TLS, so this is where
-"every configuration set requires TLS" is enforced for the environment as a whole.
+credentials, no backend, ``offline_plan = true``) from the committed ``terraform.tfvars.example``.
+checkov has no check for ``aws_sesv2_*`` TLS, so this is where "every configuration set requires
+TLS" is enforced for the environment as a whole.
 """
 
 from __future__ import annotations

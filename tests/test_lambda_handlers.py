@@ -3,7 +3,8 @@
 A handler string is only checked by AWS when the function is first invoked; a moved module would deploy
 cleanly and fail on the first event. Here each ``handler = "..."`` of any ``terraform/modules/*/*.tf``
 (``lambda.tf``, or a topic file such as ``event_archive/ledger.tf``) is imported the way the Lambda
-runtime does it (module, then attribute), must be callable, must live in the zipped package, and must be the handler ``scripts/dev/package_lambdas.py`` builds that function for.
+runtime does it (module, then attribute), must be callable, must live in the zipped package, and
+must be the handler ``scripts/dev/package_lambdas.py`` builds that function for.
 """
 
 from __future__ import annotations
