@@ -149,9 +149,10 @@ def test_every_alarm_has_an_action(env_plan) -> None:  # type: ignore[no-untyped
         assert len(configs) == 2
         for config in configs:
             assert references(config, "alarm_actions") == ["aws_sns_topic.this.arn", "aws_sns_topic.this"]
-    assert "module.alarms.alarm_topic_arn" in calls["event_archive"]["expressions"]["ledger_alarm_topic_arn"][
-        "references"
-    ]
+    assert (
+        "module.alarms.alarm_topic_arn"
+        in calls["event_archive"]["expressions"]["ledger_alarm_topic_arn"]["references"]
+    )
     targets = [t for t in resources_of_type(plan, "aws_cloudwatch_event_target") if "alarms" in t["address"]]
     # one "sending disabled" route per region: production has the standby
     regions = {"staging": 1, "production": 2}[env]
