@@ -4,10 +4,6 @@
 # region's subscription dead-letter queue: SNS requires the DLQ in the subscription's own account and
 # region (decision 0073). A topic and a queue in this region need a key in this region: KMS keys are
 # regional, so the pipeline's key cannot serve them.
-#
-# The statements mirror the primary's (event_pipeline) and its decisions: SES is pinned on the key by
-# the SNS encryption context (0072), on the topic by aws:SourceArn = this region's configuration sets,
-# SNS by aws:SourceArn = this topic; plain-HTTP access is denied.
 locals {
   partition             = "aws"
   topic_name            = "${var.name_prefix}-ses-events"
@@ -18,46 +14,18 @@ locals {
     for name in values(local.configuration_set_names) : "arn:${local.partition}:ses:${var.region}:${var.account_id}:configuration-set/${name}"
   ]
 
-  deny_insecure_transport = {
-    Sid       = "DenyInsecureTransport"
-    Effect    = "Deny"
-    Principal = { AWS = "*" }
-    Condition = { Bool = { "aws:SecureTransport" = "false" } }
-  }
+}
 
-  events_key_policy = {
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Sid       = "AccountRootManagesKeyThroughIam"
-        Effect    = "Allow"
-        Principal = { AWS = "arn:${local.partition}:iam::${var.account_id}:root" }
-        Action    = "kms:*"
-        Resource  = "*"
-      },
-      {
-        Sid       = "SesPublishesToEncryptedTopic"
-        Effect    = "Allow"
-        Principal = { Service = "ses.amazonaws.com" }
-        Action    = ["kms:GenerateDataKey", "kms:Decrypt"]
-        Resource  = "*"
-        Condition = { StringEquals = { "kms:EncryptionContext:aws:sns:topicArn" = local.topic_arn } }
-      },
-      {
-        # Only the subscription DLQ uses this key on SNS's behalf (the queue it delivers to is the
-        # primary's, under the pipeline key, whose policy names this topic: cross_region_topic_arns).
-        Sid       = "SnsDeliversToEncryptedDeadLetterQueue"
-        Effect    = "Allow"
-        Principal = { Service = "sns.amazonaws.com" }
-        Action    = ["kms:GenerateDataKey", "kms:Decrypt"]
-        Resource  = "*"
-        Condition = {
-          StringEquals = { "aws:SourceAccount" = var.account_id }
-          ArnEquals    = { "aws:SourceArn" = local.topic_arn }
-        }
-      },
-    ]
-  }
+# The primary's statements (event_pipeline uses the same module): SES pinned on the key by the SNS
+# encryption context (0072) and on the topic by this region's configuration sets, SNS by this topic.
+module "topic_policies" {
+  source = "../event_topic_policies"
+
+  account_id             = var.account_id
+  partition              = local.partition
+  topic_arn              = local.topic_arn
+  configuration_set_arns = local.configuration_set_arns
+  subscription_dlq_arn   = local.subscription_dlq_arn
 }
 
 resource "aws_kms_key" "events" {
@@ -66,7 +34,7 @@ resource "aws_kms_key" "events" {
   description             = "${var.name_prefix} SES event topic and its subscription DLQ in ${var.region}"
   enable_key_rotation     = true
   deletion_window_in_days = 30
-  policy                  = jsonencode(local.events_key_policy)
+  policy                  = jsonencode({ Version = "2012-10-17", Statement = module.topic_policies.key_statements })
   tags                    = var.tags
 
   lifecycle {
@@ -95,24 +63,8 @@ resource "aws_sns_topic" "events" {
 resource "aws_sns_topic_policy" "events" {
   count = local.creates_event_topic ? 1 : 0
 
-  arn = aws_sns_topic.events[0].arn
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Sid       = "SesPublishFromOurConfigurationSets"
-        Effect    = "Allow"
-        Principal = { Service = "ses.amazonaws.com" }
-        Action    = "sns:Publish"
-        Resource  = local.topic_arn
-        Condition = {
-          StringEquals = { "aws:SourceAccount" = var.account_id }
-          ArnEquals    = { "aws:SourceArn" = local.configuration_set_arns }
-        }
-      },
-      merge(local.deny_insecure_transport, { Action = ["sns:Publish", "sns:Subscribe"], Resource = local.topic_arn }),
-    ]
-  })
+  arn    = aws_sns_topic.events[0].arn
+  policy = module.topic_policies.topic_policy
 }
 
 resource "aws_sqs_queue" "subscription_dlq" {
@@ -123,23 +75,7 @@ resource "aws_sqs_queue" "subscription_dlq" {
   kms_master_key_id                 = aws_kms_key.events[0].arn
   kms_data_key_reuse_period_seconds = 300
 
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Sid       = "OurTopicDeadLetters"
-        Effect    = "Allow"
-        Principal = { Service = "sns.amazonaws.com" }
-        Action    = "sqs:SendMessage"
-        Resource  = local.subscription_dlq_arn
-        Condition = { ArnEquals = { "aws:SourceArn" = local.topic_arn } }
-      },
-      merge(local.deny_insecure_transport, {
-        Action   = ["sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage"]
-        Resource = local.subscription_dlq_arn
-      }),
-    ]
-  })
+  policy = module.topic_policies.subscription_dlq_policy
 
   tags = var.tags
 }

@@ -1,0 +1,4 @@
+terraform {
+  # No provider: this module only builds documents.
+  required_version = ">= 1.7"
+}
