@@ -1,7 +1,8 @@
 # The policy documents of an SES event topic, its subscription dead-letter queue and its key, built
 # from ARNs alone (no resources, no provider calls): the event pipeline's topic (primary region) and a
 # standby region's topic (ses_region) get the same statements from one place. Each statement's
-# reasoning: docs/decisions/0071 (subscription DLQ), 0072 (SES on the key), 0073 (standby topic).
+# reasoning: docs/decisions/0071-no-silent-loss-above-the-queue.md (subscription DLQ),
+# 0072-ses-topic-key-condition.md (SES on the key), 0073-standby-region.md (standby topic).
 locals {
   deny_insecure_transport = {
     Sid       = "DenyInsecureTransport"
