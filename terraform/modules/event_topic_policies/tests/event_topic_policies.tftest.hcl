@@ -1,4 +1,4 @@
-# Offline unit tests: no provider at all (the module only builds documents), plan only.
+# Offline unit tests: no resources and no provider calls (the module only builds documents), plan only.
 variables {
   account_id             = "123456789012"
   topic_arn              = "arn:aws:sns:eu-central-1:123456789012:ses-test-ses-events"
