@@ -96,21 +96,26 @@ def test_event_table_is_cmk_encrypted_with_pitr(env_plan) -> None:  # type: igno
 
 
 def test_every_cmk_rotates(env_plan) -> None:  # type: ignore[no-untyped-def]
-    _, plan = env_plan
+    env, plan = env_plan
     keys = resources_of_type(plan, "aws_kms_key")
-    assert len(keys) == 2  # pipeline + alarm topic
+    # pipeline + alarm topic; production adds the standby's alarm and event topic keys and the archive
+    assert len(keys) == {"staging": 2, "production": 5}[env]
     assert all(key["values"]["enable_key_rotation"] for key in keys)
 
 
 def test_no_wildcard_action_or_resource_outside_the_key_root_statement(env_plan) -> None:  # type: ignore[no-untyped-def]
     # GIVEN every policy document in the plan
-    _, plan = env_plan
+    env, plan = env_plan
     documents = policy_documents(all_planned_resources(plan))
     known = [(address, rtype, doc) for address, rtype, doc in documents if doc is not None]
     unknown = sorted(address for address, _, doc in documents if doc is None)
-    # THEN the only policy not known at plan time is the persister's KMS policy (it names the CMK's
-    # ARN); the module test and the applied-state check in test_local_apply.py cover its content
-    assert unknown == ["module.event_pipeline.aws_iam_role_policy.kms.policy"]
+    # THEN the only policies not known at plan time are the persister's KMS policy (it names the CMK's
+    # ARN; the module test and the applied-state check in test_local_apply.py cover its content) and,
+    # where the archive is on (production), the archive's IAM documents naming its key, stream and
+    # the topic (modules/event_archive/tests assert them)
+    archive = [a for a in unknown if a.startswith("module.event_archive[0].aws_iam_role")]
+    assert bool(archive) is (env == "production")
+    assert sorted(set(unknown) - set(archive)) == ["module.event_pipeline.aws_iam_role_policy.kms.policy"]
     assert len(known) >= 6
     # AND no known document grants a wildcard outside the documented exceptions
     problems = [p for address, rtype, doc in known for p in wildcard_violations(address, rtype, doc)]
@@ -126,7 +131,7 @@ def test_wildcard_rule_catches_a_violation() -> None:
 
 
 def test_every_alarm_has_an_action(env_plan) -> None:  # type: ignore[no-untyped-def]
-    _, plan = env_plan
+    env, plan = env_plan
     alarms = [c for c in plan["resource_changes"] if c["type"] == "aws_cloudwatch_metric_alarm"]
     assert len(alarms) >= 10
     for change in alarms:
@@ -135,12 +140,23 @@ def test_every_alarm_has_an_action(env_plan) -> None:  # type: ignore[no-untyped
         assert after.get("alarm_actions") or unknown.get("alarm_actions") is True, change["address"]
     # ... and what it will hold is the alarm topic, for every alarm block (the map-driven one and the
     # metric-math events-stopped alarm)
-    configs = [r for r in configured_resources(plan) if r["type"] == "aws_cloudwatch_metric_alarm"]
-    assert len(configs) == 2
-    for config in configs:
-        assert references(config, "alarm_actions") == ["aws_sns_topic.this.arn", "aws_sns_topic.this"]
-    targets = resources_of_type(plan, "aws_cloudwatch_event_target")
-    assert [t["values"]["target_id"] for t in targets] == ["alarm-topic"]
+    # (the alarms module is called twice: the primary's and the standby's, each with its own topic),
+    # and the archive's ledger alarms use the alarm topic the environment passes in
+    calls = plan["configuration"]["root_module"]["module_calls"]
+    for name in ("alarms", "standby_alarms"):
+        resources = calls[name]["module"]["resources"]
+        configs = [r for r in resources if r["type"] == "aws_cloudwatch_metric_alarm"]
+        assert len(configs) == 2
+        for config in configs:
+            assert references(config, "alarm_actions") == ["aws_sns_topic.this.arn", "aws_sns_topic.this"]
+    assert (
+        "module.alarms.alarm_topic_arn"
+        in calls["event_archive"]["expressions"]["ledger_alarm_topic_arn"]["references"]
+    )
+    targets = [t for t in resources_of_type(plan, "aws_cloudwatch_event_target") if "alarms" in t["address"]]
+    # one "sending disabled" route per region: production has the standby
+    regions = {"staging": 1, "production": 2}[env]
+    assert [t["values"]["target_id"] for t in targets] == ["alarm-topic"] * regions
 
 
 def test_deletion_protection_only_relaxed_outside_production(env_plan) -> None:  # type: ignore[no-untyped-def]

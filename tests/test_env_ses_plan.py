@@ -1,8 +1,9 @@
-"""What the production plan does with SES, asserted on its plan JSON.
+"""What the production plan does with SES in its primary region, asserted on its plan JSON.
 
-The plan is offline (fake credentials, no backend, ``offline_plan = true``) from the committed
-``terraform.tfvars.example``. checkov has no check for ``aws_sesv2_*`` TLS, so this is where
-"every configuration set requires TLS" is enforced for the environment as a whole.
+The standby region's copy is checked in test_standby_region.py. The plan is offline (fake
+credentials, no backend, ``offline_plan = true``) from the committed ``terraform.tfvars.example``.
+checkov has no check for ``aws_sesv2_*`` TLS, so this is where "every configuration set requires
+TLS" is enforced for the environment as a whole.
 """
 
 from __future__ import annotations
@@ -37,8 +38,12 @@ def plan(terraform_plan: PlanFn) -> Plan:
     return terraform_plan(ENV_DIR, tf_vars={"offline_plan": "true"}, tf_var_file="terraform.tfvars.example")
 
 
-def values_of(plan: Plan, resource_type: str) -> list[dict[str, Any]]:
-    return [resource["values"] for resource in resources_of_type(plan, resource_type)]
+PRIMARY = "module.primary_region."
+
+
+def values_of(plan: Plan, resource_type: str, region: str = PRIMARY) -> list[dict[str, Any]]:
+    """Planned values of one region's resources of a type (the primary's unless told)."""
+    return [r["values"] for r in resources_of_type(plan, resource_type) if r["address"].startswith(region)]
 
 
 def test_every_configuration_set_requires_tls_with_reputation_metrics(plan: Plan) -> None:
@@ -89,9 +94,13 @@ def test_sns_event_destination_enabled_for_the_required_event_types(plan: Plan) 
 
 
 def test_sns_destination_is_the_event_pipeline_topic(plan: Plan) -> None:
-    # The topic ARN is only known after apply, so the wiring is checked in the configuration.
-    call = plan["configuration"]["root_module"]["module_calls"]["ses_configuration_set"]
-    assert "module.event_pipeline.sns_topic_arn" in call["expressions"]["sns_topic_arn"]["references"]
+    # The topic ARN is only known after apply, so the wiring is checked in the configuration: the
+    # primary region's instance gets the pipeline's topic, and its configuration sets get that.
+    root = plan["configuration"]["root_module"]["module_calls"]
+    call = root["primary_region"]
+    assert "module.event_pipeline.sns_topic_arn" in call["expressions"]["event_topic_arn"]["references"]
+    inner = call["module"]["module_calls"]["ses_configuration_set"]
+    assert "local.event_topic_arn" in inner["expressions"]["sns_topic_arn"]["references"]
 
 
 def test_account_suppresses_bounces_and_complaints(plan: Plan) -> None:
@@ -105,7 +114,7 @@ def test_dns_is_created_only_for_the_domain_with_a_route53_zone(plan: Plan) -> N
     records = [
         r
         for r in resources_of_type(plan, "aws_route53_record")
-        if r["address"].startswith("module.ses_domain[")
+        if r["address"].startswith(f"{PRIMARY}module.ses_domain[")
     ]
     assert {r["address"].split('"]')[0].split('["')[1] for r in records} == {"example.com"}
     assert len(records) == 6

@@ -1,9 +1,10 @@
 """Terraform's handler strings, the package build and the docs name code that exists.
 
 A handler string is only checked by AWS when the function is first invoked; a moved module would deploy
-cleanly and fail on the first event. Here each ``handler = "..."`` of ``terraform/modules/*/lambda.tf``
-is imported the way the Lambda runtime does it (module, then attribute), must be callable, must live in
-the zipped package, and must be the handler ``scripts/dev/package_lambdas.py`` builds that function for.
+cleanly and fail on the first event. Here each ``handler = "..."`` of any ``terraform/modules/*/*.tf``
+(``lambda.tf``, or a topic file such as ``event_archive/ledger.tf``) is imported the way the Lambda
+runtime does it (module, then attribute), must be callable, must live in the zipped package, and
+must be the handler ``scripts/dev/package_lambdas.py`` builds that function for.
 """
 
 from __future__ import annotations
@@ -36,13 +37,17 @@ def load_packager() -> ModuleType:
 
 
 def terraform_handlers() -> dict[str, str]:
-    """module directory name -> handler string, for every module that defines a Lambda function."""
-    found = {}
-    for lambda_tf in sorted(ROOT.glob("terraform/modules/*/lambda.tf")):
-        handlers = HANDLER.findall(lambda_tf.read_text())
-        assert len(handlers) == 1, f"{lambda_tf.relative_to(ROOT)}: expected one handler, got {handlers}"
-        found[lambda_tf.parent.name] = handlers[0]
-    return found
+    """module directory name -> handler string, for every module that defines a Lambda function.
+
+    Every ``.tf`` file is read, not only ``lambda.tf``: a function in a file named by its topic
+    (``event_archive/ledger.tf``) would otherwise go unchecked.
+    """
+    found: dict[str, list[str]] = {}
+    for tf in sorted(ROOT.glob("terraform/modules/*/*.tf")):
+        found.setdefault(tf.parent.name, []).extend(HANDLER.findall(tf.read_text()))
+    for module_dir, handlers in found.items():
+        assert len(handlers) <= 1, f"terraform/modules/{module_dir}: expected one handler, got {handlers}"
+    return {module_dir: handlers[0] for module_dir, handlers in found.items() if handlers}
 
 
 @pytest.fixture
@@ -76,7 +81,7 @@ def resolve(dotted: str) -> Any:
 
 
 def test_every_lambda_module_is_found() -> None:
-    assert set(terraform_handlers()) == {"event_pipeline", "status_api"}
+    assert set(terraform_handlers()) == {"event_archive", "event_pipeline", "status_api"}
 
 
 @pytest.mark.usefixtures("lambda_environment")

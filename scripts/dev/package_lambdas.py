@@ -28,6 +28,7 @@ PACKAGE = "sesmail"
 LAMBDAS: dict[str, str] = {
     "persister": "sesmail.handlers.persister.handler",
     "status_api": "sesmail.handlers.status_api.handler",
+    "ledger": "sesmail.handlers.ledger.handler",
 }
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)

@@ -1,10 +1,1 @@
-locals {
-  environment = "production"
-  name_prefix = "ses-${local.environment}"
-
-  tags = merge({
-    Project     = "ses-mail-platform"
-    Environment = local.environment
-    ManagedBy   = "terraform"
-  }, var.tags)
-}
+../shared/locals.tf

@@ -61,20 +61,6 @@ locals {
       runbook            = "ses-daily-send-quota"
       summary            = "WARNING: SES sends in the last day reached ${var.daily_send_threshold}, close to the 24-hour quota; further sends will be refused."
     }
-    "event-dlq-not-empty" = {
-      namespace          = "AWS/SQS"
-      metric_name        = "ApproximateNumberOfMessagesVisible"
-      dimensions         = { QueueName = var.dlq_name }
-      statistic          = "Maximum"
-      period             = 300
-      evaluation_periods = 1
-      datapoints         = 1
-      threshold          = 0
-      comparison         = "GreaterThanThreshold"
-      treat_missing_data = "notBreaching" # SQS stops publishing for idle, empty queues
-      runbook            = "event-dlq-not-empty"
-      summary            = "CRITICAL: SES events failed processing repeatedly and were moved to ${var.dlq_name}; they are not in the event table."
-    }
     "event-topic-delivery-failures" = {
       namespace          = "AWS/SNS"
       metric_name        = "NumberOfNotificationsFailed"
@@ -102,6 +88,25 @@ locals {
       treat_missing_data = "notBreaching"
       runbook            = "event-subscription-dlq-not-empty"
       summary            = "CRITICAL: SNS could not deliver SES events to the event queue and dead-lettered them in ${var.subscription_dlq_name}; they are not in the event table."
+    }
+  }
+
+  # The queue, its DLQ and the persister exist only where the pipeline lives: a standby region's
+  # instance (queue_name = null) watches its SES, event topic and subscription DLQ only.
+  queue_alarms = var.queue_name == null ? {} : {
+    "event-dlq-not-empty" = {
+      namespace          = "AWS/SQS"
+      metric_name        = "ApproximateNumberOfMessagesVisible"
+      dimensions         = { QueueName = var.dlq_name }
+      statistic          = "Maximum"
+      period             = 300
+      evaluation_periods = 1
+      datapoints         = 1
+      threshold          = 0
+      comparison         = "GreaterThanThreshold"
+      treat_missing_data = "notBreaching" # SQS stops publishing for idle, empty queues
+      runbook            = "event-dlq-not-empty"
+      summary            = "CRITICAL: SES events failed processing repeatedly and were moved to ${var.dlq_name}; they are not in the event table."
     }
     "event-queue-oldest-message-age" = {
       namespace          = "AWS/SQS"
@@ -161,7 +166,7 @@ locals {
     }
   }
 
-  alarms = merge(local.reputation_alarms, local.pipeline_alarms)
+  alarms = merge(local.reputation_alarms, local.pipeline_alarms, local.queue_alarms)
 }
 
 resource "aws_cloudwatch_metric_alarm" "this" {

@@ -142,7 +142,7 @@ variable "ledger_enabled" {
 
 variable "ledger_lambda_zip_path" {
   type        = string
-  description = "Deployment zip holding the sesmail package (any zip built by `make package`: the handler is set here). Required when ledger_enabled."
+  description = "Path of the ledger deployment zip built by `make package` (build/lambda/ledger.zip). Required when ledger_enabled."
   default     = null
 }
 

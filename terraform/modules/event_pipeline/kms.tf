@@ -7,39 +7,9 @@
 locals {
   key_policy = {
     Version = "2012-10-17"
-    Statement = [
-      {
-        Sid       = "AccountRootManagesKeyThroughIam"
-        Effect    = "Allow"
-        Principal = { AWS = "arn:${local.partition}:iam::${var.account_id}:root" }
-        Action    = "kms:*"
-        Resource  = "*"
-      },
-      {
-        # SES encrypts the event notifications it publishes to the encrypted topic. AWS documents no
-        # aws:SourceArn/aws:SourceAccount on this KMS call, and a condition on a key the caller does not
-        # send denies it: every event would be lost. SNS always sends the topic ARN as encryption
-        # context, so that pins the statement to this topic (docs/decisions/0072-ses-topic-key-condition.md).
-        # Which configuration sets may publish is the topic policy's job (aws:SourceArn there is documented).
-        Sid       = "SesPublishesToEncryptedTopic"
-        Effect    = "Allow"
-        Principal = { Service = "ses.amazonaws.com" }
-        Action    = ["kms:GenerateDataKey", "kms:Decrypt"]
-        Resource  = "*"
-        Condition = { StringEquals = { "kms:EncryptionContext:aws:sns:topicArn" = local.topic_arn } }
-      },
-      {
-        # SNS delivers into the encrypted queue on behalf of our topic only.
-        Sid       = "SnsDeliversToEncryptedQueue"
-        Effect    = "Allow"
-        Principal = { Service = "sns.amazonaws.com" }
-        Action    = ["kms:GenerateDataKey", "kms:Decrypt"]
-        Resource  = "*"
-        Condition = {
-          StringEquals = { "aws:SourceAccount" = var.account_id }
-          ArnEquals    = { "aws:SourceArn" = local.topic_arn }
-        }
-      },
+    # Root, SES (pinned by the encryption context, decision 0072) and SNS for our topic: shared with a
+    # standby region's topic key (modules/event_topic_policies). Then what only this key serves.
+    Statement = concat(module.topic_policies.key_statements, [
       {
         # CloudWatch Logs encrypts the persister's log group only.
         Sid       = "LogsEncryptsPersisterLogGroup"
@@ -52,7 +22,18 @@ locals {
         Resource  = "*"
         Condition = { ArnEquals = { "kms:EncryptionContext:aws:logs:arn" = local.log_group_arn } }
       },
-    ]
+      ], length(var.cross_region_topic_arns) == 0 ? [] : [{
+        # SNS in a standby region delivers into the encrypted queue for that region's event topic only.
+        Sid       = "SnsDeliversFromOtherRegionsTopics"
+        Effect    = "Allow"
+        Principal = { Service = "sns.amazonaws.com" }
+        Action    = ["kms:GenerateDataKey", "kms:Decrypt"]
+        Resource  = "*"
+        Condition = {
+          StringEquals = { "aws:SourceAccount" = var.account_id }
+          ArnEquals    = { "aws:SourceArn" = var.cross_region_topic_arns }
+        }
+    }])
   }
 }
 

@@ -33,36 +33,24 @@ resource "aws_sns_topic" "this" {
   tags              = var.tags
 }
 
-locals {
-  deny_insecure_transport = {
-    Sid       = "DenyInsecureTransport"
-    Effect    = "Deny"
-    Principal = { AWS = "*" }
-    Condition = { Bool = { "aws:SecureTransport" = "false" } }
-  }
+# Topic, subscription DLQ and key statements shared with a standby region's topic (ses_region).
+module "topic_policies" {
+  source = "../event_topic_policies"
 
-  topic_policy = {
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Sid       = "SesPublishFromOurConfigurationSets"
-        Effect    = "Allow"
-        Principal = { Service = "ses.amazonaws.com" }
-        Action    = "sns:Publish"
-        Resource  = local.topic_arn
-        Condition = {
-          StringEquals = { "aws:SourceAccount" = var.account_id }
-          ArnEquals    = { "aws:SourceArn" = local.configuration_sets }
-        }
-      },
-      merge(local.deny_insecure_transport, { Action = ["sns:Publish", "sns:Subscribe"], Resource = local.topic_arn }),
-    ]
-  }
+  account_id             = var.account_id
+  partition              = local.partition
+  topic_arn              = local.topic_arn
+  configuration_set_arns = local.configuration_sets
+  subscription_dlq_arn   = local.subscription_dlq_arn
+}
+
+locals {
+  deny_insecure_transport = module.topic_policies.deny_insecure_transport
 }
 
 resource "aws_sns_topic_policy" "this" {
   arn    = aws_sns_topic.this.arn
-  policy = jsonencode(local.topic_policy)
+  policy = module.topic_policies.topic_policy
 }
 
 # Raw delivery: the SQS body is the SES event JSON itself (see docs/decisions/0020-raw-sns-delivery.md).
@@ -87,23 +75,7 @@ resource "aws_sqs_queue" "subscription_dlq" {
   kms_data_key_reuse_period_seconds = 300
 
   # SNS moves undeliverable messages here on behalf of our topic only (aws:SourceArn, as for the queue).
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Sid       = "OurTopicDeadLetters"
-        Effect    = "Allow"
-        Principal = { Service = "sns.amazonaws.com" }
-        Action    = "sqs:SendMessage"
-        Resource  = local.subscription_dlq_arn
-        Condition = { ArnEquals = { "aws:SourceArn" = local.topic_arn } }
-      },
-      merge(local.deny_insecure_transport, {
-        Action   = ["sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage"]
-        Resource = local.subscription_dlq_arn
-      }),
-    ]
-  })
+  policy = module.topic_policies.subscription_dlq_policy
 
   tags = var.tags
 }
@@ -166,9 +138,20 @@ resource "aws_sqs_queue_redrive_allow_policy" "dlq" {
 }
 
 locals {
+  # A standby region's event topic delivers into this queue too (one table holds every region's
+  # events). A separate statement, present only then, so a single-region plan stays as it was.
+  cross_region_delivery = length(var.cross_region_topic_arns) == 0 ? [] : [{
+    Sid       = "OtherRegionsTopicsDeliver"
+    Effect    = "Allow"
+    Principal = { Service = "sns.amazonaws.com" }
+    Action    = "sqs:SendMessage"
+    Resource  = local.queue_arn
+    Condition = { ArnEquals = { "aws:SourceArn" = var.cross_region_topic_arns } }
+  }]
+
   queue_policy = {
     Version = "2012-10-17"
-    Statement = [
+    Statement = concat([
       {
         Sid       = "OurTopicDelivers"
         Effect    = "Allow"
@@ -181,7 +164,7 @@ locals {
         Action   = ["sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage"]
         Resource = local.queue_arn
       }),
-    ]
+    ], local.cross_region_delivery)
   }
 }
 

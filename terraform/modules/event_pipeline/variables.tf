@@ -39,6 +39,18 @@ variable "configuration_set_names" {
   }
 }
 
+variable "cross_region_topic_arns" {
+  type        = list(string)
+  description = "SES event topics in other regions (a standby region's, same account) subscribed to the queue: the queue and key policies let SNS deliver from exactly these (aws:SourceArn)."
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for arn in var.cross_region_topic_arns : can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$", arn))])
+    error_message = "cross_region_topic_arns must be SNS topic ARNs."
+  }
+}
+
 variable "lambda_zip_path" {
   type        = string
   description = "Path of the persister deployment zip built by `make package` (build/lambda/persister.zip)."

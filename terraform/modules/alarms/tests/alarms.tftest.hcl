@@ -181,3 +181,30 @@ run "rejects_plain_http_webhook" {
   }
   expect_failures = [var.alarm_https_endpoints]
 }
+
+# A standby region's instance: no queue, DLQ or persister there, so no alarms on them; its SES
+# reputation, quota, event topic and subscription DLQ are watched as in the primary.
+run "standby_region_instance_leaves_out_queue_and_persister_alarms" {
+  command = plan
+
+  variables {
+    name_prefix   = "ses-test-us-east-1"
+    region        = "us-east-1"
+    queue_name    = null
+    dlq_name      = null
+    function_name = null
+  }
+
+  assert {
+    condition     = length([for k in keys(aws_cloudwatch_metric_alarm.this) : k if startswith(k, "persister-") || startswith(k, "event-queue-") || k == "event-dlq-not-empty"]) == 0
+    error_message = "no queue, DLQ or persister alarms without a queue"
+  }
+  assert {
+    condition     = alltrue([for k in ["ses-daily-send-quota", "event-topic-delivery-failures", "event-subscription-dlq-not-empty", "ses-cs-transactional-bounce-rate-critical", "ses-account-complaint-rate-critical"] : contains(keys(aws_cloudwatch_metric_alarm.this), k)])
+    error_message = "reputation, quota, topic delivery and subscription DLQ alarms stay"
+  }
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.events_stopped.alarm_name == "ses-test-us-east-1-events-stopped"
+    error_message = "the events-stopped alarm watches the standby region's topic too"
+  }
+}

@@ -332,3 +332,46 @@ run "emulator_mode_drops_layer_and_redrive_allow_policy" {
     error_message = "local emulator mode: no layer, no redrive-allow policy"
   }
 }
+
+# A standby region's topic delivers into this queue: the queue and key policies name exactly that
+# topic; without one, neither policy gains a statement (single-region plans stay unchanged).
+run "standby_topic_may_deliver_to_the_queue_and_use_the_key" {
+  command = plan
+
+  variables {
+    cross_region_topic_arns = ["arn:aws:sns:us-east-1:111122223333:ses-test-ses-events"]
+  }
+
+  assert {
+    condition = one([for s in jsondecode(aws_sqs_queue.this.policy).Statement : s if s.Sid == "OtherRegionsTopicsDeliver"]).Condition == {
+      ArnEquals = { "aws:SourceArn" = ["arn:aws:sns:us-east-1:111122223333:ses-test-ses-events"] }
+    }
+    error_message = "the queue accepts the standby topic, pinned by aws:SourceArn"
+  }
+  assert {
+    condition = one([for s in jsondecode(aws_kms_key.this.policy).Statement : s if s.Sid == "SnsDeliversFromOtherRegionsTopics"]).Condition == {
+      StringEquals = { "aws:SourceAccount" = "111122223333" }
+      ArnEquals    = { "aws:SourceArn" = ["arn:aws:sns:us-east-1:111122223333:ses-test-ses-events"] }
+    }
+    error_message = "SNS may use the queue's key for the standby topic only"
+  }
+}
+
+run "single_region_policies_have_no_cross_region_statement" {
+  command = plan
+
+  assert {
+    condition     = length([for s in concat(jsondecode(aws_sqs_queue.this.policy).Statement, jsondecode(aws_kms_key.this.policy).Statement) : s if strcontains(s.Sid, "OtherRegions")]) == 0
+    error_message = "no cross-region statement without a standby topic"
+  }
+}
+
+run "rejects_a_cross_region_arn_that_is_not_a_topic" {
+  command = plan
+
+  variables {
+    cross_region_topic_arns = ["arn:aws:sqs:us-east-1:111122223333:not-a-topic"]
+  }
+
+  expect_failures = [var.cross_region_topic_arns]
+}

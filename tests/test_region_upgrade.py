@@ -1,0 +1,135 @@
+"""Issue 14: upgrading an environment to the region layout recreates nothing.
+
+``tests/fixtures/pre_region_layout.json`` holds every resource address of the single-region layout
+(commit 32b3052) with its plan-known values, from the same offline plans as below. Each old address
+must exist in the new plan, at the same address or at the one a ``moved`` block of
+``terraform/envs/shared/moved.tf`` sends it to, with the same values: then ``terraform plan`` on an
+existing state moves it and neither replaces nor changes it (a replaced identity means new DKIM tokens
+and a sending outage; a replaced table loses its history).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import PlanFn
+
+pytestmark = pytest.mark.terraform
+
+ROOT = Path(__file__).resolve().parents[1]
+OLD = json.loads((ROOT / "tests/fixtures/pre_region_layout.json").read_text())
+MOVED = re.compile(r"moved\s*\{\s*from\s*=\s*(\S+)\s*to\s*=\s*(\S+)\s*\}")
+# The fixture's plans: the status API on so that its resources are covered too.
+FIXTURE_VARS = {"offline_plan": "true", "status_api_enabled": "true"}
+# What the production example adds beyond the old layout; off, the plan must be the old one exactly.
+# A second var file, not -var: tftest puts -var before -var-file, and the later one wins.
+NEW_FEATURES_OFF = (
+    "standby_enabled = false\nevent_archive_enabled = false\nevent_archive_ledger_enabled = false\n"
+)
+
+
+def moved_blocks() -> list[tuple[str, str]]:
+    return MOVED.findall((ROOT / "terraform/envs/shared/moved.tf").read_text())
+
+
+def new_address(old: str, moves: list[tuple[str, str]]) -> str:
+    """Where a ``moved`` block sends ``old`` (a whole module call moves with every instance in it)."""
+    for source, target in moves:
+        if old == source or old.startswith((f"{source}.", f"{source}[")):
+            return target + old[len(source) :]
+    return old
+
+
+def planned(plan: Any) -> dict[str, dict[str, Any]]:
+    return {
+        change["address"]: change["change"]["after"]
+        for change in plan["resource_changes"]
+        if change["mode"] == "managed"
+    }
+
+
+def test_moved_blocks_are_found_and_move_the_ses_module_calls() -> None:
+    assert moved_blocks() == [
+        ("module.ses_account", "module.primary_region.module.ses_account"),
+        ("module.ses_configuration_set", "module.primary_region.module.ses_configuration_set"),
+        ("module.ses_domain", "module.primary_region.module.ses_domain"),
+    ]
+    # the mapping keeps instance keys and resource names
+    assert (
+        new_address('module.ses_domain["example.com"].aws_sesv2_email_identity.this', moved_blocks())
+        == 'module.primary_region.module.ses_domain["example.com"].aws_sesv2_email_identity.this'
+    )
+    assert new_address("module.ses_domains_extra.x.y", moved_blocks()) == "module.ses_domains_extra.x.y"
+
+
+@pytest.mark.parametrize("env", ["staging", "production"])
+def test_every_old_address_maps_to_the_same_resource_and_nothing_else_is_planned(
+    terraform_plan: PlanFn, tmp_path_factory: pytest.TempPathFactory, env: str
+) -> None:
+    # GIVEN the new root planned from its example with what the old layout did not have switched off
+    features_off = tmp_path_factory.mktemp("vars") / "single_region.tfvars"
+    features_off.write_text(NEW_FEATURES_OFF)
+    plan = terraform_plan(
+        f"terraform/envs/{env}",
+        tf_vars=FIXTURE_VARS,
+        tf_var_file=["terraform.tfvars.example", str(features_off)],
+    )
+    new = planned(plan)
+    old = OLD[env]
+    assert len(old) > 60
+    moves = moved_blocks()
+    # WHEN each old address is followed through the moved blocks
+    mapped = {address: new_address(address, moves) for address in old}
+    # THEN it names a planned resource of the same type with the same values
+    missing = sorted(a for a, target in mapped.items() if target not in new)
+    assert missing == []
+    changed = sorted(a for a, target in mapped.items() if new[target] != old[a]["values"])
+    assert changed == []
+    # AND the new layout plans nothing the old one did not have
+    assert sorted(set(new) - set(mapped.values())) == []
+
+
+def statements(document: str) -> list[dict[str, Any]]:
+    parsed: list[dict[str, Any]] = json.loads(document)["Statement"]
+    return parsed
+
+
+def test_production_example_with_standby_and_archive_changes_only_the_queue_and_key_policy(
+    terraform_plan: PlanFn,
+) -> None:
+    # GIVEN production as its example configures it (standby region and event archive on)
+    plan = terraform_plan(
+        "terraform/envs/production", tf_vars=FIXTURE_VARS, tf_var_file="terraform.tfvars.example"
+    )
+    new = planned(plan)
+    old = OLD["production"]
+    moves = moved_blocks()
+    differing = {}
+    for address, entry in old.items():
+        target = new_address(address, moves)
+        # THEN every old resource is still planned at its mapped address
+        assert target in new, address
+        if new[target] != entry["values"]:
+            differing[target] = (entry["values"], new[target])
+    # AND only the queue and the pipeline key differ: each gains the statement for the standby topic
+    assert sorted(differing) == [
+        "module.event_pipeline.aws_kms_key.this",
+        "module.event_pipeline.aws_sqs_queue.this",
+    ]
+    for before, after in differing.values():
+        assert {k: v for k, v in before.items() if k != "policy"} == {
+            k: v for k, v in after.items() if k != "policy"
+        }
+        added = [s for s in statements(after["policy"]) if s not in statements(before["policy"])]
+        assert statements(after["policy"])[: len(statements(before["policy"]))] == statements(
+            before["policy"]
+        )
+        assert [s["Sid"] for s in added] in (
+            ["OtherRegionsTopicsDeliver"],
+            ["SnsDeliversFromOtherRegionsTopics"],
+        )
