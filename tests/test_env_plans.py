@@ -125,6 +125,25 @@ def test_wildcard_rule_catches_a_violation() -> None:
     assert wildcard_violations("key", "aws_kms_key", key) == ["key Svc: key statement without conditions"]
 
 
+def test_wildcard_rule_allows_only_unscoped_reads_and_pinned_metrics() -> None:
+    """ses:GetAccount has no resource; PutMetricData on "*" only when pinned to a namespace."""
+    quota = {"Sid": "Q", "Effect": "Allow", "Action": ["ses:GetAccount"], "Resource": "*"}
+    pinned = {
+        "Sid": "M",
+        "Effect": "Allow",
+        "Action": ["cloudwatch:PutMetricData"],
+        "Resource": "*",
+        "Condition": {"StringEquals": {"cloudwatch:namespace": "SesMailPlatform"}},
+    }
+    loose = {"Sid": "L", "Effect": "Allow", "Action": ["cloudwatch:PutMetricData"], "Resource": "*"}
+    mixed = {"Sid": "X", "Effect": "Allow", "Action": ["ses:GetAccount", "ses:SendEmail"], "Resource": "*"}
+    assert wildcard_violations("role", "aws_iam_role_policy", {"Statement": [quota, pinned]}) == []
+    assert wildcard_violations("role", "aws_iam_role_policy", {"Statement": [loose, mixed]}) == [
+        "role L: wildcard resource *",
+        "role X: wildcard resource *",
+    ]
+
+
 def test_every_alarm_has_an_action(env_plan) -> None:  # type: ignore[no-untyped-def]
     _, plan = env_plan
     alarms = [c for c in plan["resource_changes"] if c["type"] == "aws_cloudwatch_metric_alarm"]

@@ -56,6 +56,10 @@ def lambda_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("OUTBOX_PARKED_QUEUE_URL", queue + "-parked")
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
     monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", "handler-test")
+    monkeypatch.setenv("SEND_QUOTA_METRIC_NAMESPACE", "SesMailPlatform")
+    monkeypatch.setenv(
+        "AUTO_PAUSE_ALARMS", '{"ses-test-ses-account-bounce-rate-critical": ["ses-test-marketing"]}'
+    )
     with mock_aws():
         yield
 
@@ -75,7 +79,7 @@ def resolve(dotted: str) -> Any:
 
 
 def test_every_lambda_module_is_found() -> None:
-    assert set(terraform_handlers()) == {"event_pipeline", "status_api"}
+    assert set(terraform_handlers()) == {"event_pipeline", "status_api", "quota_metric", "auto_pause"}
 
 
 @pytest.mark.usefixtures("lambda_environment")

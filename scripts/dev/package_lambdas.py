@@ -28,6 +28,8 @@ PACKAGE = "sesmail"
 LAMBDAS: dict[str, str] = {
     "persister": "sesmail.handlers.persister.handler",
     "status_api": "sesmail.handlers.status_api.handler",
+    "quota_metric": "sesmail.handlers.quota_metric.handler",
+    "auto_pause": "sesmail.handlers.auto_pause.handler",
 }
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)

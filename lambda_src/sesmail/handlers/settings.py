@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
+from sesmail.operations.pause import AlarmSetsError, parse_alarm_sets
+
 DEFAULT_RETENTION_DAYS: Final = 90
 MAX_RETENTION_DAYS: Final = 3650
 _BOOLEANS: Final = {"true": True, "false": False}
@@ -74,3 +76,42 @@ def load_settings(environ: Mapping[str, str] | None = None) -> PersisterSettings
     return PersisterSettings(
         events_table_name=table, retention_days=days, store_subject=_BOOLEANS[raw_subject]
     )
+
+
+@dataclass(frozen=True, slots=True)
+class QuotaMetricSettings:
+    """The quota publisher's environment: where the metric goes and which region it describes."""
+
+    namespace: str
+    region: str
+
+
+def load_quota_metric_settings(environ: Mapping[str, str] | None = None) -> QuotaMetricSettings:
+    """Read ``SEND_QUOTA_METRIC_NAMESPACE`` and ``AWS_REGION`` (set by the Lambda runtime)."""
+    env = os.environ if environ is None else environ
+    namespace = env.get("SEND_QUOTA_METRIC_NAMESPACE", "").strip()
+    if not namespace or namespace.startswith("AWS/"):
+        raise SettingsError(
+            "SEND_QUOTA_METRIC_NAMESPACE must name a custom CloudWatch namespace (not AWS/...), "
+            f"got {namespace!r}"
+        )
+    region = env.get("AWS_REGION", "").strip()
+    if not region:
+        raise SettingsError("AWS_REGION is not set: it names the region whose quota is published")
+    return QuotaMetricSettings(namespace=namespace, region=region)
+
+
+@dataclass(frozen=True, slots=True)
+class AutoPauseSettings:
+    """Which configuration sets each watched alarm pauses."""
+
+    alarm_sets: Mapping[str, tuple[str, ...]]
+
+
+def load_auto_pause_settings(environ: Mapping[str, str] | None = None) -> AutoPauseSettings:
+    """Read ``AUTO_PAUSE_ALARMS``: JSON ``{"alarm name": ["configuration set", ...]}``."""
+    env = os.environ if environ is None else environ
+    try:
+        return AutoPauseSettings(alarm_sets=parse_alarm_sets(env.get("AUTO_PAUSE_ALARMS", "")))
+    except AlarmSetsError as error:
+        raise SettingsError(f"AUTO_PAUSE_ALARMS {error}") from None

@@ -1,0 +1,105 @@
+variable "name_prefix" {
+  type        = string
+  description = "Prefix of every resource name, e.g. ses-production."
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,40}$", var.name_prefix))
+    error_message = "name_prefix must be 2-41 lower-case letters, digits or hyphens, starting with a letter."
+  }
+}
+
+variable "account_id" {
+  type        = string
+  description = "AWS account ID (configuration-set ARNs in the role policy are built at plan time)."
+
+  validation {
+    condition     = can(regex("^[0-9]{12}$", var.account_id))
+    error_message = "account_id must be a 12-digit AWS account ID."
+  }
+}
+
+variable "region" {
+  type        = string
+  description = "Region of the alarms and the configuration sets."
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", var.region))
+    error_message = "region must look like eu-west-1."
+  }
+}
+
+variable "alarm_configuration_sets" {
+  type        = map(list(string))
+  description = "Alarm name -> configuration sets it pauses. Typically each critical per-set reputation alarm -> its set, and the account-wide critical alarms -> every set (alarms module output `critical_reputation_alarm_names`)."
+  nullable    = false
+
+  validation {
+    condition     = length(var.alarm_configuration_sets) > 0 && alltrue([for sets in values(var.alarm_configuration_sets) : length(sets) > 0])
+    error_message = "alarm_configuration_sets needs at least one alarm, each with at least one configuration set."
+  }
+  validation {
+    condition     = alltrue([for sets in values(var.alarm_configuration_sets) : alltrue([for name in sets : can(regex("^[A-Za-z0-9_-]{1,64}$", name))])])
+    error_message = "alarm_configuration_sets values must be configuration set names (letters, digits, '_' and '-')."
+  }
+  validation {
+    condition     = alltrue([for alarm in keys(var.alarm_configuration_sets) : can(regex("-(bounce|complaint)-rate-critical$", alarm))])
+    error_message = "auto-pause only follows critical bounce- or complaint-rate alarms (names ending -bounce-rate-critical or -complaint-rate-critical)."
+  }
+}
+
+variable "lambda_zip_path" {
+  type        = string
+  description = "Path of the deployment zip built by `make package` (build/lambda/auto_pause.zip)."
+}
+
+variable "powertools_layer_arn" {
+  type        = string
+  description = "ARN of the AWS-published Powertools for AWS Lambda (Python) v3 layer for python3.12 arm64."
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:layer:[A-Za-z0-9_-]+:[0-9]+$", var.powertools_layer_arn))
+    error_message = "powertools_layer_arn must be a Lambda layer version ARN."
+  }
+}
+
+variable "reserved_concurrency" {
+  type        = number
+  description = "Reserved concurrency, so a burst elsewhere cannot starve the pause. Needs unreserved account concurrency to spare: new accounts may have a limit of 10 with nothing reservable; then set null or request an increase."
+  default     = 1
+
+  validation {
+    condition     = var.reserved_concurrency == null ? true : (var.reserved_concurrency >= 1 && var.reserved_concurrency <= 5)
+    error_message = "reserved_concurrency must be between 1 and 5, or null."
+  }
+}
+
+variable "runbook_base_url" {
+  type        = string
+  description = "Where runbooks live (the rule's description names the reputation runbook, which says when to resume)."
+  default     = "docs/runbooks"
+  nullable    = false
+}
+
+variable "log_retention_days" {
+  type        = number
+  description = "Retention of the function's log group."
+  default     = 365
+}
+
+variable "log_level" {
+  type        = string
+  description = "POWERTOOLS_LOG_LEVEL of the function."
+  default     = "INFO"
+
+  validation {
+    condition     = contains(["DEBUG", "INFO", "WARNING", "ERROR"], var.log_level)
+    error_message = "log_level must be DEBUG, INFO, WARNING or ERROR."
+  }
+}
+
+variable "tags" {
+  type        = map(string)
+  description = "Tags for every resource."
+  default     = {}
+  nullable    = false
+}
