@@ -5,10 +5,15 @@ output "metric" {
 
 output "function_name" {
   description = "Name of the quota publisher Lambda."
-  value       = aws_lambda_function.this.function_name
+  value       = module.function.function_name
 }
 
 output "schedule_rule_name" {
   description = "EventBridge rule that invokes the publisher."
-  value       = aws_cloudwatch_event_rule.this.name
+  value       = module.function.rule_name
+}
+
+output "policy" {
+  description = "The role policy for the publisher's calls (GetAccount, PutMetricData pinned to the namespace)."
+  value       = local.policy
 }

@@ -52,30 +52,16 @@ variable "schedule_expression" {
   }
 }
 
-variable "lambda_zip_path" {
-  type        = string
-  description = "Path of the deployment zip built by `make package` (build/lambda/quota_metric.zip)."
-}
-
-variable "powertools_layer_arn" {
-  type        = string
-  description = "ARN of the AWS-published Powertools for AWS Lambda (Python) v3 layer for python3.12 arm64."
-
-  validation {
-    condition     = can(regex("^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:layer:[A-Za-z0-9_-]+:[0-9]+$", var.powertools_layer_arn))
-    error_message = "powertools_layer_arn must be a Lambda layer version ARN."
-  }
-}
-
-variable "reserved_concurrency" {
-  type        = number
-  description = "Reserved concurrency (one run at a time is plenty). Needs unreserved account concurrency to spare: new accounts may have a limit of 10 with nothing reservable; then set null (no reservation) or request an increase."
-  default     = 1
-
-  validation {
-    condition     = var.reserved_concurrency == null ? true : (var.reserved_concurrency >= 1 && var.reserved_concurrency <= 5)
-    error_message = "reserved_concurrency must be between 1 and 5, or null."
-  }
+variable "function" {
+  type = object({
+    lambda_zip_path      = string
+    powertools_layer_arn = string
+    reserved_concurrency = optional(number, 1)
+    log_level            = optional(string, "INFO")
+    log_retention_days   = optional(number, 365)
+  })
+  description = "The Lambda's deployment: `lambda_zip_path` (build/lambda/quota_metric.zip, from `make package`), the Powertools v3 python3.12 arm64 layer ARN, `reserved_concurrency` (1-5, or -1 for none: new accounts may have nothing reservable), `log_level`, `log_retention_days`. Validated by the eventbridge_function module."
+  nullable    = false
 }
 
 variable "runbook_base_url" {
@@ -83,23 +69,6 @@ variable "runbook_base_url" {
   description = "Where runbooks live (the schedule rule's description names the quota runbook)."
   default     = "docs/runbooks"
   nullable    = false
-}
-
-variable "log_retention_days" {
-  type        = number
-  description = "Retention of the function's log group."
-  default     = 365
-}
-
-variable "log_level" {
-  type        = string
-  description = "POWERTOOLS_LOG_LEVEL of the function."
-  default     = "INFO"
-
-  validation {
-    condition     = contains(["DEBUG", "INFO", "WARNING", "ERROR"], var.log_level)
-    error_message = "log_level must be DEBUG, INFO, WARNING or ERROR."
-  }
 }
 
 variable "tags" {

@@ -1,6 +1,7 @@
-# What every small operations Lambda needs before its code: a CMK for its log group and environment,
-# the log group, and an execution role that may write its own logs and traces. The calling module adds
-# the function (with its literal handler) and the role's one policy for the calls its code makes.
+# A small Lambda that one EventBridge rule (a schedule or an event pattern) invokes: its CMK (log group
+# and environment), log group, execution role (own logs and traces, plus the caller's one policy for the
+# calls its code makes), the function, the rule, the target and the invoke permission pinned to the rule.
+# The calling module names the handler, so each function's handler string stays in that module's lambda.tf.
 locals {
   partition      = "aws"
   log_group_name = "/aws/lambda/${var.function_name}"
@@ -88,6 +89,14 @@ resource "aws_iam_role_policy" "this" {
   name   = "logs-and-traces"
   role   = aws_iam_role.this.id
   policy = jsonencode(local.base_policy)
+}
+
+resource "aws_iam_role_policy" "calls" {
+  #checkov:skip=CKV_AWS_290:the caller's policy is checked where it is written (quota_metric pins PutMetricData to a namespace; auto_pause names configuration-set ARNs)
+  #checkov:skip=CKV_AWS_355:only ses:GetAccount and namespace-pinned cloudwatch:PutMetricData use "*" (no resource-level permissions; docs/decisions/0021-iam-wildcards.md)
+  name   = "calls"
+  role   = aws_iam_role.this.id
+  policy = jsonencode(var.policy)
 }
 
 # Apart so the policy above is plan-known; this one names the key. Only through Lambda (environment).
