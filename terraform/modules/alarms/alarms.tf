@@ -165,6 +165,14 @@ locals {
     }
   ]...)
 
+  # What auto-pause stops for each critical reputation alarm: the account-wide alarm every set, a set's
+  # own alarm that set (alarms with no set to pause are left out).
+  critical_reputation_alarm_sets = {
+    for key, spec in local.reputation_alarms : "${var.name_prefix}-${key}" => (
+      length(spec.dimensions) == 0 ? var.configuration_set_names : [spec.dimensions["ses:configuration-set"]]
+    ) if spec.severity == "critical" && (length(spec.dimensions) > 0 || length(var.configuration_set_names) > 0)
+  }
+
   ratio_expressions = {
     for key, spec in local.delivery_ratio_alarms :
     key => "IF(FILL(sends, 0) >= ${var.delivery_health.min_sends}, FILL(part, 0) / sends, ${spec.low_volume_value})"

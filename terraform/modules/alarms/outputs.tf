@@ -32,9 +32,9 @@ output "alarm_severities" {
   )
 }
 
-output "critical_reputation_alarm_names" {
-  description = "Critical bounce- and complaint-rate alarms (account and per configuration set): what auto-pause listens to."
-  value       = sort([for key, spec in local.reputation_alarms : "${var.name_prefix}-${key}" if spec.severity == "critical"])
+output "critical_reputation_alarm_sets" {
+  description = "Critical bounce- and complaint-rate alarm name -> configuration sets to pause (account-wide alarms: every set; per-set alarms: that set). The auto_pause module's `alarm_configuration_sets`."
+  value       = local.critical_reputation_alarm_sets
 }
 
 output "dashboard_name" {

@@ -30,7 +30,7 @@ variable "region" {
 
 variable "alarm_configuration_sets" {
   type        = map(list(string))
-  description = "Alarm name -> configuration sets it pauses. Typically each critical per-set reputation alarm -> its set, and the account-wide critical alarms -> every set (alarms module output `critical_reputation_alarm_names`)."
+  description = "Alarm name -> configuration sets it pauses. Typically each critical per-set reputation alarm -> its set, and the account-wide critical alarms -> every set (alarms module output `critical_reputation_alarm_sets`)."
   nullable    = false
 
   validation {

@@ -184,6 +184,25 @@ run "severity_routing_sends_warnings_and_criticals_to_different_actions" {
   }
 }
 
+run "critical_reputation_alarms_map_to_the_sets_auto_pause_would_stop" {
+  command = plan
+  variables {
+    configuration_set_names = ["transactional", "marketing"]
+  }
+
+  assert {
+    condition = jsonencode(output.critical_reputation_alarm_sets) == jsonencode({
+      "ses-test-ses-account-bounce-rate-critical"             = ["transactional", "marketing"]
+      "ses-test-ses-account-complaint-rate-critical"          = ["transactional", "marketing"]
+      "ses-test-ses-cs-transactional-bounce-rate-critical"    = ["transactional"]
+      "ses-test-ses-cs-transactional-complaint-rate-critical" = ["transactional"]
+      "ses-test-ses-cs-marketing-bounce-rate-critical"        = ["marketing"]
+      "ses-test-ses-cs-marketing-complaint-rate-critical"     = ["marketing"]
+    })
+    error_message = "account alarms pause every set, per-set alarms their set; warnings pause nothing"
+  }
+}
+
 run "https_webhooks_page_only_for_critical" {
   command = plan
   variables {
