@@ -26,10 +26,10 @@ PACKAGE = "sesmail"
 
 # function name -> handler (module:function is documented for Terraform's `handler` argument).
 LAMBDAS: dict[str, str] = {
+    "auto_pause": "sesmail.handlers.auto_pause.handler",
+    "quota_metric": "sesmail.handlers.quota_metric.handler",
     "persister": "sesmail.handlers.persister.handler",
     "status_api": "sesmail.handlers.status_api.handler",
-    "quota_metric": "sesmail.handlers.quota_metric.handler",
-    "auto_pause": "sesmail.handlers.auto_pause.handler",
 }
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)

@@ -179,22 +179,6 @@ locals {
   }
 
   pipeline_alarms = {
-    "event-dlq-not-empty" = {
-      namespace          = "AWS/SQS"
-      metric_name        = "ApproximateNumberOfMessagesVisible"
-      dimensions         = { QueueName = var.dlq_name }
-      statistic          = "Maximum"
-      period             = 300
-      evaluation_periods = 1
-      datapoints         = 1
-      threshold          = 0
-      comparison         = "GreaterThanThreshold"
-      treat_missing_data = "notBreaching" # SQS stops publishing for idle, empty queues
-      runbook            = "event-dlq-not-empty"
-      severity           = "critical"
-      panel              = "pipeline"
-      summary            = "SES events failed processing repeatedly and were moved to ${var.dlq_name}; they are not in the event table."
-    }
     "event-topic-delivery-failures" = {
       namespace          = "AWS/SNS"
       metric_name        = "NumberOfNotificationsFailed"
@@ -226,6 +210,27 @@ locals {
       severity           = "critical"
       panel              = "pipeline"
       summary            = "SNS could not deliver SES events to the event queue and dead-lettered them in ${var.subscription_dlq_name}; they are not in the event table."
+    }
+  }
+
+  # The queue, its DLQ and the persister exist only where the pipeline lives: a standby region's
+  # instance (queue_name = null) watches its SES, event topic and subscription DLQ only.
+  queue_alarms = var.queue_name == null ? {} : {
+    "event-dlq-not-empty" = {
+      namespace          = "AWS/SQS"
+      metric_name        = "ApproximateNumberOfMessagesVisible"
+      dimensions         = { QueueName = var.dlq_name }
+      statistic          = "Maximum"
+      period             = 300
+      evaluation_periods = 1
+      datapoints         = 1
+      threshold          = 0
+      comparison         = "GreaterThanThreshold"
+      treat_missing_data = "notBreaching" # SQS stops publishing for idle, empty queues
+      runbook            = "event-dlq-not-empty"
+      severity           = "critical"
+      panel              = "pipeline"
+      summary            = "SES events failed processing repeatedly and were moved to ${var.dlq_name}; they are not in the event table."
     }
     "event-queue-oldest-message-age" = {
       namespace          = "AWS/SQS"
@@ -293,7 +298,7 @@ locals {
     }
   }
 
-  alarms = merge(local.reputation_alarms, local.send_quota_alarms, local.legacy_send_alarms, local.delivery_count_alarms, local.pipeline_alarms)
+  alarms = merge(local.reputation_alarms, local.send_quota_alarms, local.legacy_send_alarms, local.delivery_count_alarms, local.pipeline_alarms, local.queue_alarms)
 }
 
 resource "aws_cloudwatch_metric_alarm" "this" {

@@ -153,7 +153,7 @@ locals {
     ],
     local.ratio_widgets,
     local.volume_widgets,
-    [local.pipeline_extra_widget],
+    var.function_name == null ? [] : [local.pipeline_extra_widget],
     local.failover_widgets,
   )
 }

@@ -37,12 +37,14 @@ variable "configuration_set_names" {
 
 variable "queue_name" {
   type        = string
-  description = "Name of the SES event queue (event_pipeline output queue_name)."
+  description = "Name of the SES event queue (event_pipeline output queue_name) null in a standby region's instance, which has no queue or persister: their alarms are left out."
+  default     = null
 }
 
 variable "dlq_name" {
   type        = string
-  description = "Name of the SES event dead-letter queue (event_pipeline output dlq_name)."
+  description = "Name of the SES event dead-letter queue (event_pipeline output dlq_name) null in a standby region's instance, which has no queue or persister: their alarms are left out."
+  default     = null
 }
 
 variable "subscription_dlq_name" {
@@ -57,7 +59,8 @@ variable "event_topic_name" {
 
 variable "function_name" {
   type        = string
-  description = "Name of the persister Lambda (event_pipeline output function_name)."
+  description = "Name of the persister Lambda (event_pipeline output function_name) null in a standby region's instance, which has no queue or persister: their alarms are left out."
+  default     = null
 }
 
 variable "runbook_base_url" {
