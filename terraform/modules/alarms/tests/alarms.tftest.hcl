@@ -294,6 +294,27 @@ run "delivery_health_can_be_turned_off" {
   }
 }
 
+run "dashboard_without_a_persister_has_no_persister_panel" {
+  command = plan
+  variables {
+    queue_name    = null
+    dlq_name      = null
+    function_name = null
+  }
+
+  assert {
+    condition = !anytrue([
+      for w in jsondecode(aws_cloudwatch_dashboard.this[0].dashboard_body).widgets :
+      contains([for m in try(w.properties.metrics, []) : try(m[0], "")], "AWS/Lambda")
+    ])
+    error_message = "no widget reads a persister that does not exist"
+  }
+  assert {
+    condition     = !contains(keys(aws_cloudwatch_metric_alarm.this), "event-dlq-not-empty") && contains(keys(aws_cloudwatch_metric_alarm.this), "event-subscription-dlq-not-empty")
+    error_message = "queue alarms left out, topic alarms kept"
+  }
+}
+
 run "dashboard_is_built_from_the_alarm_specs" {
   command = plan
 
@@ -381,25 +402,4 @@ run "rejects_plain_http_webhook" {
     alarm_https_endpoints = ["http://pager.example.org/hook"]
   }
   expect_failures = [var.alarm_https_endpoints]
-}
-
-run "dashboard_without_a_persister_has_no_persister_panel" {
-  command = plan
-  variables {
-    queue_name    = null
-    dlq_name      = null
-    function_name = null
-  }
-
-  assert {
-    condition = !anytrue([
-      for w in jsondecode(aws_cloudwatch_dashboard.this[0].dashboard_body).widgets :
-      contains([for m in try(w.properties.metrics, []) : try(m[0], "")], "AWS/Lambda")
-    ])
-    error_message = "no widget reads a persister that does not exist"
-  }
-  assert {
-    condition     = !contains(keys(aws_cloudwatch_metric_alarm.this), "event-dlq-not-empty") && contains(keys(aws_cloudwatch_metric_alarm.this), "event-subscription-dlq-not-empty")
-    error_message = "queue alarms left out, topic alarms kept"
-  }
 }
