@@ -160,6 +160,21 @@ def test_settings_fail_fast() -> None:
         load_quota_metric_settings({"SEND_QUOTA_METRIC_NAMESPACE": "AWS/SES", "AWS_REGION": "eu-west-1"})
     with pytest.raises(SettingsError, match="AWS_REGION"):
         load_quota_metric_settings({"SEND_QUOTA_METRIC_NAMESPACE": "SesMailPlatform"})
+    with pytest.raises(SettingsError, match="not regions"):
+        load_quota_metric_settings(
+            {"SEND_QUOTA_METRIC_NAMESPACE": "X", "SEND_QUOTA_REGIONS": "eu-west-1,Ireland"}
+        )
+    settings = load_quota_metric_settings(
+        {
+            "SEND_QUOTA_METRIC_NAMESPACE": "X",
+            "SEND_QUOTA_REGIONS": " eu-west-1, eu-central-1,eu-west-1",
+            "AWS_REGION": "x",
+        }
+    )
+    assert settings.regions == ("eu-west-1", "eu-central-1")
+    assert load_quota_metric_settings(
+        {"SEND_QUOTA_METRIC_NAMESPACE": "X", "AWS_REGION": "us-east-1"}
+    ).regions == ("us-east-1",)
 
 
 # --- the two Lambdas -------------------------------------------------------------------------------
@@ -168,7 +183,7 @@ def test_settings_fail_fast() -> None:
 @pytest.fixture
 def quota_handler(monkeypatch: pytest.MonkeyPatch) -> Iterator[ModuleType]:
     monkeypatch.setenv("SEND_QUOTA_METRIC_NAMESPACE", "SesMailPlatform")
-    monkeypatch.setenv("AWS_REGION", "eu-west-1")
+    monkeypatch.setenv("SEND_QUOTA_REGIONS", "eu-west-1,eu-central-1")
     monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", "ses-quota-metric")
     with mock_aws():
         import sesmail.handlers.quota_metric as module
@@ -176,27 +191,41 @@ def quota_handler(monkeypatch: pytest.MonkeyPatch) -> Iterator[ModuleType]:
         yield importlib.reload(module)
 
 
-def test_quota_handler_publishes_the_usage_metric(quota_handler: ModuleType) -> None:
-    # GIVEN an account that sent 41,000 recipients of its 50,000 quota
-    with Stubber(quota_handler.sesv2) as stub:
-        stub.add_response("get_account", ACCOUNT, {})
+def published(region: str) -> dict[str, Any]:
+    metrics = boto3.client("cloudwatch", region_name=region).list_metrics(Namespace="SesMailPlatform")[
+        "Metrics"
+    ]
+    return {m["MetricName"]: m["Dimensions"] for m in metrics}
+
+
+def test_quota_handler_publishes_each_regions_usage_in_that_region(quota_handler: ModuleType) -> None:
+    # GIVEN the primary sent 41,000 of 50,000 and the standby 10 of 200
+    primary, standby = (quota_handler.clients[r][0] for r in ("eu-west-1", "eu-central-1"))
+    standby_account = {
+        **ACCOUNT,
+        "SendQuota": {"Max24HourSend": 200.0, "MaxSendRate": 1.0, "SentLast24Hours": 10.0},
+    }
+    with Stubber(primary) as first, Stubber(standby) as second:
+        first.add_response("get_account", ACCOUNT, {})
+        second.add_response("get_account", standby_account, {})
         # WHEN the scheduled run fires
-        summary = quota_handler.handler({"source": "aws.scheduler"}, FakeLambdaContext())
-    # THEN the usage is published where the alarms look for it
-    assert summary["usage"] == pytest.approx(0.82)
-    cloudwatch = boto3.client("cloudwatch", region_name="eu-west-1")
-    published = cloudwatch.list_metrics(Namespace="SesMailPlatform")["Metrics"]
-    assert {m["MetricName"] for m in published} >= {"SendQuotaUsage", "SentLast24Hours"}
-    usage = next(m for m in published if m["MetricName"] == "SendQuotaUsage")
-    assert usage["Dimensions"] == [{"Name": "Region", "Value": "eu-west-1"}]
+        usage = quota_handler.handler({"source": "aws.scheduler"}, FakeLambdaContext())
+    # THEN each region's usage is published to its own region, where its alarms look
+    assert usage == {"eu-west-1": pytest.approx(0.82), "eu-central-1": pytest.approx(0.05)}
+    assert published("eu-west-1")["SendQuotaUsage"] == [{"Name": "Region", "Value": "eu-west-1"}]
+    assert published("eu-central-1")["SendQuotaUsage"] == [{"Name": "Region", "Value": "eu-central-1"}]
+    assert {"SentLast24Hours", "Max24HourSend", "MaxSendRate"} <= set(published("eu-west-1"))
 
 
-def test_quota_handler_raises_when_ses_fails(quota_handler: ModuleType) -> None:
-    with Stubber(quota_handler.sesv2) as stub:
-        stub.add_client_error("get_account", "AccessDeniedException", "no", 403)
-        with pytest.raises(Exception, match="AccessDeniedException"):
+def test_a_failing_region_does_not_stop_the_others_but_fails_the_run(quota_handler: ModuleType) -> None:
+    primary, standby = (quota_handler.clients[r][0] for r in ("eu-west-1", "eu-central-1"))
+    with Stubber(primary) as first, Stubber(standby) as second:
+        first.add_client_error("get_account", "AccessDeniedException", "no", 403)
+        second.add_response("get_account", ACCOUNT, {})
+        with pytest.raises(quota_handler.QuotaPublishError, match="eu-west-1"):
             quota_handler.handler({}, FakeLambdaContext())
-    assert boto3.client("cloudwatch", region_name="eu-west-1").list_metrics()["Metrics"] == []
+    assert published("eu-west-1") == {}
+    assert "SendQuotaUsage" in published("eu-central-1")
 
 
 @pytest.fixture

@@ -1,10 +1,12 @@
 """Quota publisher Lambda: ``sesv2 GetAccount`` -> the share of the 24-hour quota used, as a metric.
 
 Handler setting ``sesmail.handlers.quota_metric.handler``, invoked on a schedule by EventBridge
-(``terraform/modules/quota_metric``). Publishes ``SendQuotaUsage`` (SentLast24Hours / Max24HourSend)
-and the raw figures to ``SEND_QUOTA_METRIC_NAMESPACE`` with dimension ``Region``
-(``sesmail.operations.quota``). A failed run raises: the next scheduled run replaces it, and a
-publisher that keeps failing leaves the metric empty, which the quota warning alarm treats as breaching.
+(``terraform/modules/quota_metric``). For each region of ``SEND_QUOTA_REGIONS`` (each region's quota is
+its own) it publishes ``SendQuotaUsage`` (SentLast24Hours / Max24HourSend) and the raw figures to
+that region's CloudWatch, namespace ``SEND_QUOTA_METRIC_NAMESPACE``, dimension ``Region``
+(``sesmail.operations.quota``), so each region's alarms read their own region. A region that fails
+does not stop the others; the run then raises, the next scheduled run replaces it, and a region whose
+metric stays empty trips its quota warning alarm (missing data is breaching).
 """
 
 from __future__ import annotations
@@ -24,20 +26,41 @@ from sesmail.operations.quota import quota_metric_data
 
 settings = load_quota_metric_settings()
 logger = Logger(logger_formatter=MaskingFormatter())
-sesv2 = boto3.client("sesv2", region_name=settings.region, config=client_config())
-cloudwatch = boto3.client("cloudwatch", region_name=settings.region, config=client_config())
+clients: dict[str, tuple[Any, Any]] = {
+    region: (
+        boto3.client("sesv2", region_name=region, config=client_config()),
+        boto3.client("cloudwatch", region_name=region, config=client_config()),
+    )
+    for region in settings.regions
+}
+
+
+class QuotaPublishError(RuntimeError):
+    """At least one region's quota could not be read or published (the others were)."""
 
 
 @logger.inject_lambda_context(clear_state=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, float]:
-    reading = get_quota(sesv2)
-    put_metric_data(
-        cloudwatch, settings.namespace, quota_metric_data(reading, settings.region, datetime.now(UTC))
-    )
-    summary = {
-        "usage": reading.usage,
-        "sent_last_24_hours": reading.sent_last_24_hours,
-        "max_24_hour_send": reading.max_24_hour_send,
-    }
-    logger.info("send quota published", extra=summary)
-    return summary
+    usage: dict[str, float] = {}
+    failed: dict[str, str] = {}
+    for region, (sesv2, cloudwatch) in clients.items():
+        try:
+            reading = get_quota(sesv2)
+            data = quota_metric_data(reading, region, datetime.now(UTC))
+            put_metric_data(cloudwatch, settings.namespace, data)
+        except Exception as error:  # one region must not hide the others; raised below
+            failed[region] = str(error)
+            logger.exception("send quota not published", extra={"region": region})
+            continue
+        usage[region] = reading.usage
+        logger.info(
+            "send quota published",
+            extra={
+                "region": region,
+                "usage": reading.usage,
+                "sent_last_24_hours": reading.sent_last_24_hours,
+            },
+        )
+    if failed:
+        raise QuotaPublishError(f"send quota not published for {sorted(failed)}: {failed}")
+    return usage

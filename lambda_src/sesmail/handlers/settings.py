@@ -7,6 +7,7 @@ is :class:`SettingsError` and the events table name, which both handlers need.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
@@ -16,6 +17,7 @@ from sesmail.operations.pause import AlarmSetsError, parse_alarm_sets
 DEFAULT_RETENTION_DAYS: Final = 90
 MAX_RETENTION_DAYS: Final = 3650
 _BOOLEANS: Final = {"true": True, "false": False}
+_REGION: Final = re.compile(r"^[a-z]{2}(-[a-z]+)+-[0-9]$")
 
 
 class SettingsError(ValueError):
@@ -80,14 +82,15 @@ def load_settings(environ: Mapping[str, str] | None = None) -> PersisterSettings
 
 @dataclass(frozen=True, slots=True)
 class QuotaMetricSettings:
-    """The quota publisher's environment: where the metric goes and which region it describes."""
+    """The quota publisher's environment: where the metric goes and which regions' quotas it reads."""
 
     namespace: str
-    region: str
+    regions: tuple[str, ...]
 
 
 def load_quota_metric_settings(environ: Mapping[str, str] | None = None) -> QuotaMetricSettings:
-    """Read ``SEND_QUOTA_METRIC_NAMESPACE`` and ``AWS_REGION`` (set by the Lambda runtime)."""
+    """Read ``SEND_QUOTA_METRIC_NAMESPACE`` and ``SEND_QUOTA_REGIONS`` (comma-separated; default
+    ``AWS_REGION``, which the Lambda runtime sets). Each region's quota is its own."""
     env = os.environ if environ is None else environ
     namespace = env.get("SEND_QUOTA_METRIC_NAMESPACE", "").strip()
     if not namespace or namespace.startswith("AWS/"):
@@ -95,10 +98,16 @@ def load_quota_metric_settings(environ: Mapping[str, str] | None = None) -> Quot
             "SEND_QUOTA_METRIC_NAMESPACE must name a custom CloudWatch namespace (not AWS/...), "
             f"got {namespace!r}"
         )
-    region = env.get("AWS_REGION", "").strip()
-    if not region:
-        raise SettingsError("AWS_REGION is not set: it names the region whose quota is published")
-    return QuotaMetricSettings(namespace=namespace, region=region)
+    raw = env.get("SEND_QUOTA_REGIONS", "").strip() or env.get("AWS_REGION", "").strip()
+    regions = tuple(dict.fromkeys(part.strip() for part in raw.split(",") if part.strip()))
+    if not regions:
+        raise SettingsError(
+            "SEND_QUOTA_REGIONS (or AWS_REGION) must name the regions whose quota is published"
+        )
+    bad = [region for region in regions if not _REGION.match(region)]
+    if bad:
+        raise SettingsError(f"SEND_QUOTA_REGIONS holds names that are not regions: {bad!r}")
+    return QuotaMetricSettings(namespace=namespace, regions=regions)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ module "function" {
   handler          = "sesmail.handlers.quota_metric.handler"
   environment = {
     SEND_QUOTA_METRIC_NAMESPACE = var.metric_namespace
+    SEND_QUOTA_REGIONS          = join(",", local.regions)
     POWERTOOLS_SERVICE_NAME     = "ses-quota-metric"
   }
   policy = local.policy

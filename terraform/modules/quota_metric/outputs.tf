@@ -1,6 +1,11 @@
 output "metric" {
-  description = "The published usage metric, `{namespace, metric_name, dimensions}`: pass it to the alarms module's `send_quota_metric`."
-  value       = local.metric
+  description = "The usage metric of `region`, `{namespace, metric_name, dimensions}`: pass it to that region's alarms module as `send_quota_metric`."
+  value       = local.metrics_by_region[var.region]
+}
+
+output "metrics_by_region" {
+  description = "The usage metric per published region (`region` and `regions`): each region's alarms instance takes its own entry."
+  value       = local.metrics_by_region
 }
 
 output "function_name" {

@@ -20,11 +20,23 @@ variable "account_id" {
 
 variable "region" {
   type        = string
-  description = "Region whose SES quota is published (the quota is per region); also the metric's Region dimension."
+  description = "Region the function runs in; its SES quota is always published (the quota is per region, dimension Region)."
 
   validation {
     condition     = can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", var.region))
     error_message = "region must look like eu-west-1."
+  }
+}
+
+variable "regions" {
+  type        = list(string)
+  description = "Further regions whose quota the same function publishes (each into its own region's CloudWatch), e.g. the standby SES region. `region` (where the function runs) is always included."
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for r in var.regions : can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", r))])
+    error_message = "regions must look like eu-central-1."
   }
 }
 

@@ -26,6 +26,18 @@ run "publisher_runs_every_five_minutes_and_exports_the_metric" {
   }
 }
 
+run "one_function_publishes_every_region_into_its_own_region" {
+  command = plan
+  variables {
+    regions = ["eu-central-1", "eu-west-1"]
+  }
+
+  assert {
+    condition     = keys(output.metrics_by_region) == ["eu-central-1", "eu-west-1"] && output.metrics_by_region["eu-central-1"].dimensions == { "Region" = "eu-central-1" }
+    error_message = "one metric per region, the function's own region included once"
+  }
+}
+
 run "role_reads_the_quota_and_writes_only_its_namespace" {
   command = plan
 
