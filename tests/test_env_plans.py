@@ -152,12 +152,18 @@ def test_every_alarm_has_an_action(env_plan) -> None:  # type: ignore[no-untyped
         after, unknown = change["change"]["after"], change["change"]["after_unknown"]
         # The topic ARN is only known after apply, which makes the whole set unknown at plan time.
         assert after.get("alarm_actions") or unknown.get("alarm_actions") is True, change["address"]
-    # ... and what it will hold is the alarm topic, for every alarm block (the map-driven one and the
-    # metric-math events-stopped alarm)
+    # ... and what it will hold is its severity's actions, for every alarm block (the map-driven one, the
+    # metric-math ratios and events-stopped): warnings and criticals never share an action
     configs = [r for r in configured_resources(plan) if r["type"] == "aws_cloudwatch_metric_alarm"]
-    assert len(configs) == 2
+    assert len(configs) == 3
     for config in configs:
-        assert references(config, "alarm_actions") == ["aws_sns_topic.this.arn", "aws_sns_topic.this"]
+        assert "local.actions_by_severity" in references(config, "alarm_actions")
+    actions: dict[str, set[str]] = {}
+    for alarm in resources_of_type(plan, "aws_cloudwatch_metric_alarm"):
+        actions.setdefault(alarm["values"]["tags"]["Severity"], set()).update(
+            alarm["values"]["alarm_actions"]
+        )
+    assert set(actions) == {"warning", "critical"} and not actions["warning"] & actions["critical"]
     targets = resources_of_type(plan, "aws_cloudwatch_event_target")
     assert [t["values"]["target_id"] for t in targets] == ["alarm-topic"]
 
