@@ -37,7 +37,7 @@ TFVARS ?= $(ENV_DIR)/terraform.tfvars
 BACKEND_CONFIG ?= $(ENV_DIR)/backend.hcl
 
 .PHONY: help setup lock fmt lint lint-python lint-terraform validate checkov test pytest tftest package \
-        demo plan apply smoke clean distclean
+        demo console browser plan apply smoke clean distclean
 
 help: ## List the targets with one line each
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  \033[1m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -93,7 +93,16 @@ checkov: setup ## checkov over terraform/ (offline, inline skips only)
 
 test: setup package lint pytest tftest ## Everything CI runs: lint + pytest + terraform test
 
-pytest: setup package ## Python tests (unit, moto, plan-JSON, integration)
+# The support console's browser test drives a system Chromium (never a downloaded browser build):
+# Debian's package where it is missing, or CONSOLE_CHROMIUM=/path/to/chrome elsewhere.
+CONSOLE_CHROMIUM ?= /usr/bin/chromium
+browser: ## Install Debian's chromium for the console's browser test when it is missing (root, apt)
+	@test -x "$(CONSOLE_CHROMIUM)" || { \
+	  echo "installing chromium (Debian package) for the console browser test" >&2; \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >/dev/null \
+	  || { echo "error: no Chromium at $(CONSOLE_CHROMIUM) and apt-get could not install it: run 'apt-get install -y chromium' as root, or set CONSOLE_CHROMIUM" >&2; exit 2; }; }
+
+pytest: setup package browser ## Python tests (unit, moto, plan-JSON, integration)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 tftest: package ## terraform test in every module that has tests/
@@ -104,6 +113,9 @@ package: $(VENV)/.python-installed ## Build deterministic Lambda zips into build
 
 demo: $(VENV)/.python-installed package ## The whole flow on an emulated AWS, no account needed (MOTO_PORT=, DEMO_ARGS=)
 	$(BIN)/python scripts/demo.py $(DEMO_ARGS)
+
+console: $(VENV)/.python-installed ## The support console on 127.0.0.1:8765 over the demo's data (local, no login; CONSOLE_ARGS=)
+	$(BIN)/python scripts/console.py $(CONSOLE_ARGS)
 
 plan: setup package ## terraform plan ENV=local|staging|production (real backend; saves build/plans/ENV.tfplan)
 	@test -f "$(TFVARS)" || [ "$(ENV)" = local ] || { echo "error: $(TFVARS) is missing: copy $(ENV_DIR)/terraform.tfvars.example and fill it in" >&2; exit 2; }

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import math
 import os
 import sys
 import textwrap
@@ -22,7 +21,7 @@ from pathlib import Path
 from typing import Final
 
 from sesmail.cli import exits
-from sesmail.cli.parser import CliParser
+from sesmail.cli.parser import CliParser, positive_float
 from sesmail.cli.render import FORMATS
 from sesmail.suppression.api import MAX_PAGE_SIZE
 from sesmail.suppression.audit import Runtime, run_check, run_list
@@ -36,16 +35,6 @@ from sesmail.suppression.domain import (
 DEFAULT_AUDIT_LOG: Final = "suppression-audit.jsonl"
 DEFAULT_BULK_THRESHOLD: Final = 1000
 DEFAULT_WORKERS: Final = 8
-
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not value > 0 or math.isnan(value):
-        raise argparse.ArgumentTypeError(f"must be > 0, got {text!r}")
-    return value
 
 
 def _int_in(low: int, high: int) -> Callable[[str], int]:
@@ -76,7 +65,7 @@ def _global_options(parser: argparse.ArgumentParser) -> None:
     )
     aws.add_argument(
         "--rate",
-        type=_positive_float,
+        type=positive_float,
         default=1.0,
         help="SESv2 requests per second, shared by listing and removal (default 1; SES throttles ~1/s)",
     )
@@ -114,6 +103,13 @@ def build_parser() -> CliParser:
         "--since", help="only entries listed at/after this time: YYYY-MM-DD, ISO-8601 date-time, or Nd"
     )
     filters.add_argument("--until", help="only entries listed before this time (same formats as --since)")
+    filters.add_argument(
+        "--address",
+        action="append",
+        metavar="ADDRESS",
+        help="only this address (repeatable): its entry is read with GetSuppressedDestination instead of "
+        "listing the whole list; with --remove, the support console's one-address removal",
+    )
     filters.add_argument(
         "--page-size",
         type=_int_in(1, MAX_PAGE_SIZE),

@@ -13,6 +13,9 @@ ignored and every endpoint points at 127.0.0.1. Servers stop at the end, on erro
 --keep-running leaves them up (until Ctrl-C) with a persister that keeps polling, so the printed
 commands can be rerun and `make smoke ENV=local` can prove the event path (.demo/live.json).
 
+--outage plays an SES outage instead (primary failing, then both regions, then recovery and the outbox
+replay) and checks that every mail was sent once and is findable by its reference.
+
 Exit codes: 0 the flow ran and every cross-check agreed; 1 a step failed or sources disagree;
 2 setup problem (missing tool or build, port in use, bad option); 130 interrupted.
 The flow itself: lambda_src/sesmail_local/demo.py.
@@ -55,15 +58,27 @@ def parse_args(argv: Sequence[str] | None) -> DemoOptions:
         help="leave moto, the stand-in and a polling persister up after the run, until Ctrl-C "
         "(writes .demo/live.json for `make smoke ENV=local`)",
     )
+    parser.add_argument(
+        "--outage",
+        action="store_true",
+        help="play an SES outage instead: a primary and a standby stand-in, the primary failing, then "
+        "both (mail queues in an outbox), then recovery and the outbox replay; every mail is then looked "
+        "up by its reference and must have been sent once (docs/local.md, 'Outage drill')",
+    )
     args = parser.parse_args(argv)
     if not 1 <= args.count <= 5000:
         parser.error("--count must be between 1 and 5000")
+    if args.outage and args.count < 4:
+        parser.error("--outage needs --count of at least 4 (one mail per phase)")
+    if args.outage and args.keep_running:
+        parser.error("--outage and --keep-running cannot be combined")
     return DemoOptions(
         count=args.count,
         seed=args.seed,
         moto_port=args.moto_port,
         workdir=args.workdir.resolve(),
         keep_running=args.keep_running,
+        outage=args.outage,
     )
 
 

@@ -2,6 +2,9 @@
 
   mail_status.py message MESSAGE_ID                    status per recipient + timeline of one message
   mail_status.py recipient ADDRESS [--since DATE]      newest events of one address, status per message
+  mail_status.py ref REF                               a mail by the sending service's own reference:
+                                                       sent (SES message id + timeline), or still in the
+                                                       outbox ("queued since ..., attempts ...") or parked
 
 The table is --table NAME or the EVENTS_TABLE_NAME environment variable; AWS credentials and region
 come from the usual AWS environment (AWS_PROFILE, AWS_REGION, ...). Read-only: Query calls only.
@@ -33,12 +36,14 @@ from sesmail.cli.parser import CliParser
 from sesmail.cli.render import table_lines
 from sesmail.events.lookup import (
     DEFAULT_HISTORY_LIMIT,
-    EventReader,
     LookupInputError,
     RecipientHistory,
+    RefReader,
+    RefStatus,
     message_status,
     parse_since,
     recipient_history,
+    ref_status,
 )
 from sesmail.events.status import MessageStatus, describe, event_status
 
@@ -72,6 +77,11 @@ def build_parser() -> CliParser:
         default=DEFAULT_HISTORY_LIMIT,
         help=f"newest N events (default {DEFAULT_HISTORY_LIMIT})",
     )
+    ref = parser.add_command(
+        "ref",
+        help="a mail by the sender's reference (the `ref` tag): sent, queued in the outbox, or parked",
+    )
+    ref.add_argument("ref", metavar="REF", help="the reference the service passed as ref= when sending")
     return parser
 
 
@@ -82,8 +92,13 @@ def _parse_date(text: str) -> datetime | date:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
-def run(args: argparse.Namespace, reader: EventReader) -> tuple[int, str]:
+def run(args: argparse.Namespace, reader: RefReader) -> tuple[int, str]:
     """Pure of AWS: returns (exit code, text to print)."""
+    if args.command == "ref":
+        found = ref_status(reader, args.ref)
+        if found is None:
+            return ExitCode.NOT_FOUND, f"nothing stored for reference {args.ref}"
+        return ExitCode.OK, (_json(found) if args.format == "json" else render_ref(found))
     if args.command == "message":
         status = message_status(reader, args.message_id)
         if status is None:
@@ -117,6 +132,29 @@ def render_message(status: MessageStatus) -> str:
         ("TIME (UTC)", "RECIPIENT", "EVENT", "DETAIL"),
         [(e.event_at, e.recipient, e.event_type, describe(e)) for e in timeline],
     )
+    return "\n".join(lines)
+
+
+def render_ref(found: RefStatus) -> str:
+    lines = [f"Reference {found.ref}: {found.state}", f"  {found.summary}"]
+    if found.outbox:
+        lines += ["", "Outbox"]
+        lines += table_lines(
+            ("TIME (UTC)", "STEP", "ATTEMPTS", "REGIONS TRIED", "DETAIL"),
+            [
+                (
+                    r.at,
+                    r.state,
+                    r.attempts,
+                    ",".join(r.regions_tried) or "-",
+                    f"{r.message_id} via {r.region}" if r.message_id else r.reason,
+                )
+                for r in found.outbox
+            ],
+            right={2},
+        )
+    for message in found.messages:
+        lines += ["", render_message(message)]
     return "\n".join(lines)
 
 

@@ -163,7 +163,8 @@ def entry_of(body: dict[str, Any]) -> OutboxEntry:
 class World:
     """Two fake regions, a fake clock, moto SQS outbox + parked queue, recorded metrics."""
 
-    def __init__(self, sqs: Any) -> None:
+    def __init__(self, sqs: Any, epoch: datetime = NOW) -> None:
+        self.epoch = epoch
         self.clock = FakeClock()
         self.start = self.clock.now
         self.primary = FakeRegion("eu-west-1", self.clock)
@@ -188,8 +189,8 @@ class World:
         )
 
     def wall(self) -> datetime:
-        """Wall-clock time that moves with the fake clock (NOW at the start)."""
-        return NOW + timedelta(seconds=self.clock.now - self.start)
+        """Wall-clock time that moves with the fake clock (``epoch`` at the start)."""
+        return self.epoch + timedelta(seconds=self.clock.now - self.start)
 
     def count(self, name: str) -> float:
         return sum(value for metric, value in self.metrics if metric == name)

@@ -716,3 +716,48 @@ def test_help_documents_every_option_and_exit_code(command: list[str]) -> None:
         if action.help and not action.option_strings and action.dest != "command":
             assert action.metavar or action.dest in result.stdout
     assert EXIT_CODES_HELP in result.stdout
+
+
+# --- one address (the support console's removal command) ---------------------------------------------
+
+
+def test_address_reads_only_that_entry_and_dry_runs_its_removal(harness: Harness, tmp_path: Path) -> None:
+    # GIVEN a soft-bounced listed address; no listing is stubbed, so a ListSuppressedDestinations call
+    # would fail the test
+    put_soft_bounce(harness.dynamodb, TABLE, "soft@example.com", "2026-11-20T10:00:00.000Z", "m-soft")
+    harness.current("soft@example.com", "BOUNCE", days_ago(8))
+    # WHEN the console's dry-run command runs
+    code = harness.run(
+        "--address", "soft@example.com", "--remove", "soft-bounce", "--output", str(tmp_path / "r.txt")
+    )
+    # THEN only that address is reported and would be removed
+    assert code == 0, harness.stderr.getvalue()
+    assert harness.stdout.getvalue().splitlines() == [
+        "would remove soft@example.com (soft-bounce)",
+        "dry run: 1 entry would be removed; add --apply to remove",
+    ]
+
+
+def test_address_not_listed_removes_nothing(harness: Harness, tmp_path: Path) -> None:
+    harness.current("gone@example.com", None)
+    code = harness.run(
+        "--address", "gone@example.com", "--remove", "hard-bounce", "--output", str(tmp_path / "r")
+    )
+    assert code == 0, harness.stderr.getvalue()
+    assert "dry run: 0 entries would be removed" in harness.stdout.getvalue()
+
+
+def test_address_apply_removes_that_entry_after_rereading_it(harness: Harness, tmp_path: Path) -> None:
+    put_hard_bounce(harness.dynamodb, TABLE, "hard@example.com", "2026-11-18T10:00:00.000Z", "m-hard")
+    harness.current("hard@example.com", "BOUNCE", days_ago(10))  # the --address read
+    harness.identity()
+    harness.current("hard@example.com", "BOUNCE", days_ago(10))  # the re-read just before removal
+    harness.sesv2.add_response("delete_suppressed_destination", {}, {"EmailAddress": "hard@example.com"})
+    code, records = harness.apply(tmp_path, "--address", "hard@example.com", "--remove", "hard-bounce")
+    assert code == 0, harness.stderr.getvalue()
+    assert [(r["address"], r["result"]) for r in records] == [("hard@example.com", "removed")]
+
+
+def test_address_is_validated_before_any_call(harness: Harness) -> None:
+    assert harness.run("--address", "not-an-address", "--remove", "hard-bounce") == 2
+    assert "invalid email address" in harness.stderr.getvalue()

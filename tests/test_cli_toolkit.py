@@ -109,6 +109,8 @@ SCRIPT_COMMANDS = [
     ("mail_status.py", []),
     ("mail_status.py", ["message"]),
     ("mail_status.py", ["recipient"]),
+    ("mail_status.py", ["ref"]),
+    ("sync_suppression.py", []),
 ]
 
 

@@ -51,6 +51,7 @@ def lambda_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("EVENTS_TABLE_NAME", "ses-events-handler-test")
     monkeypatch.setenv("SENDING_PRIMARY_REGION", "us-east-1")
     monkeypatch.setenv("SENDING_STANDBY_REGION", "us-west-2")
+    monkeypatch.setenv("SUPPRESSION_SYNC_TARGET_REGION", "us-west-2")
     queue = "https://sqs.us-east-1.amazonaws.com/123456789012/ses-outbox"
     monkeypatch.setenv("OUTBOX_QUEUE_URL", queue)
     monkeypatch.setenv("OUTBOX_PARKED_QUEUE_URL", queue + "-parked")

@@ -156,8 +156,9 @@ def test_table_matches_schema_module(local_apply: LocalApply) -> None:
         schema.TABLE_PARTITION_KEY: "HASH",
         schema.TABLE_SORT_KEY: "RANGE",
     }
-    (index,) = table["GlobalSecondaryIndexes"]
-    assert index["IndexName"] == schema.RECIPIENT_INDEX_NAME
+    indexes = {index["IndexName"]: index for index in table["GlobalSecondaryIndexes"]}
+    assert set(indexes) == {schema.RECIPIENT_INDEX_NAME, schema.REF_INDEX_NAME}
+    index = indexes[schema.RECIPIENT_INDEX_NAME]
     assert sorted(index["Projection"]["NonKeyAttributes"]) == sorted(
         schema.RECIPIENT_INDEX_NON_KEY_ATTRIBUTES
     )

@@ -8,7 +8,7 @@ import logging
 import sys
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from types import ModuleType
 from typing import Any
 
@@ -174,7 +174,8 @@ def test_bad_settings_fail_fast_with_the_variable_named(env: dict[str, str], mes
 def handler_module(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[ModuleType, World]]:
     """GIVEN the Lambda environment, moto SQS queues and a freshly initialised handler module."""
     with mock_aws():
-        world = World(boto3.client("sqs", region_name="eu-west-1"))
+        # The handler measures a mail's age with the real clock, so the fake wall clock starts now.
+        world = World(boto3.client("sqs", region_name="eu-west-1"), epoch=datetime.now(UTC))
         monkeypatch.setenv("AWS_REGION", "eu-west-1")  # the Lambda runs beside its outbox queue
         monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
         monkeypatch.setenv("SENDING_PRIMARY_REGION", "eu-west-1")
@@ -215,6 +216,8 @@ def test_handler_sends_parks_and_reports_emf_metrics(
     docs = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith("{")]
     emf = [doc for doc in docs if "_aws" in doc]
     assert emf and emf[0]["_aws"]["CloudWatchMetrics"][0]["Namespace"] == "SesMailPlatform"
+    # No dimensions: the same names from any sender feed one alarm (decision 0070, metrics for alarms).
+    assert emf[0]["_aws"]["CloudWatchMetrics"][0]["Dimensions"] == [[]] and len(emf) == 1
     values = {name: emf[0][name] if isinstance(emf[0][name], list) else [emf[0][name]] for name in emf[0]}
     assert sum(values[metrics.REPLAY_SENT]) == 1 and sum(values[metrics.OUTBOX_PARKED]) == 1
     assert len(values[metrics.OUTBOX_AGE_SECONDS]) == 1  # one age per well-formed mail

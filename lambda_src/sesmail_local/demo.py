@@ -35,7 +35,10 @@ from sesmail.events.status import MessageStatus
 from sesmail.events.store import EventStore
 from sesmail.events.store import create_client as dynamodb_client
 from sesmail.sending.sender import SesSender
+from sesmail_local.console import DEFAULT_PORT as DEFAULT_CONSOLE_PORT
+from sesmail_local.console import console_url, export_console_data
 from sesmail_local.moto_server import MotoServer, MotoServerError
+from sesmail_local.outage import PRIMARY, OutageDemo, outage_steps
 from sesmail_local.scenario import (
     DEFAULT_COUNT,
     DEFAULT_SEED,
@@ -105,6 +108,7 @@ class DemoOptions:
     moto_port: int = 0
     workdir: Path = ROOT / ".demo"
     keep_running: bool = False
+    outage: bool = False  # play an SES outage instead (sesmail_local.outage)
 
 
 def shown(path: Path) -> str:
@@ -493,19 +497,23 @@ class Demo:
         self.servers.callback(live_file.unlink, missing_ok=True)
         return live_file
 
-    def show(self) -> dict[str, str]:
-        table = self.outputs["events_table_name"]
-        statuses, problems = self.summarise(table)
+    def exports(self, sesv2_endpoint: str) -> dict[str, str]:
+        """What the operator CLIs below run with (printed, and kept for --keep-running)."""
         exports = {
             "AWS_ENDPOINT_URL": self.moto.url,
-            "AWS_ENDPOINT_URL_SESV2": self.standin.endpoint_url,
+            "AWS_ENDPOINT_URL_SESV2": sesv2_endpoint,
             **{
                 k: LOCAL_AWS_ENV[k]
                 for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION")
             },
-            "EVENTS_TABLE_NAME": table,
+            "EVENTS_TABLE_NAME": self.outputs["events_table_name"],
         }
         print("\n   The commands below run with: " + " ".join(f"{k}={v}" for k, v in exports.items()))
+        return exports
+
+    def show(self) -> dict[str, str]:
+        statuses, problems = self.summarise(self.outputs["events_table_name"])
+        exports = self.exports(self.standin.endpoint_url)
         cli = CliRunner(exports)
         samples, bounced_address = pick_samples(statuses, self.sent)
         show_operator_views(cli, samples, bounced_address)
@@ -515,11 +523,40 @@ class Demo:
             endpoints={"moto": self.moto.url, "sesv2_standin": self.standin.endpoint_url},
             terraform_outputs=self.outputs,
         )
+        console_data = self.workdir / "console-data.json"
+        table = self.outputs["events_table_name"]
+        items = export_console_data(dynamodb_client(), table, self.standin.state, console_data)
+        self.run.record["console_data"] = {"file": shown(console_data), "items": items}
         if problems:
             raise DemoError("what is stored disagrees with what was sent: " + "; ".join(problems))
         if self.run.record["queue_and_dlq_depth"]:
             raise DemoError("messages were left in the queue or the DLQ")
         return exports
+
+    def show_outage(self, outage: OutageDemo) -> None:
+        cli = CliRunner(self.exports(outage.standins[PRIMARY].endpoint_url))
+        outage.show(cli)
+        self.run.record.update(commands=cli.commands, terraform_outputs=self.outputs)
+        if outage.problems:
+            raise DemoError("mail was lost or duplicated in the outage: " + "; ".join(outage.problems))
+        if self.run.record["queue_and_dlq_depth"]:
+            raise DemoError("messages were left in the queue or the DLQ")
+
+
+def run_outage(run: Run, demo: Demo) -> None:
+    outage, steps = outage_steps(demo)
+    for title, action in steps:
+        with run.step(title):
+            action()
+    with run.step("8/8 What support sees: each path, looked up by reference"):
+        demo.show_outage(outage)
+
+
+def save_run(run: Run) -> None:
+    run.record.update(steps_seconds=run.durations, wall_seconds=round(run.elapsed(), 1))
+    path = run.options.workdir / "run.json"
+    path.write_text(json.dumps(run.record, indent=1, default=str) + "\n")
+    print(f"\nRun artifact: {shown(path)}")
 
 
 def run_demo(run: Run) -> None:
@@ -531,10 +568,17 @@ def run_demo(run: Run) -> None:
     )
     with ExitStack() as servers:
         demo = Demo(run, servers)
-        with run.step("1/6 Local AWS: moto server on 127.0.0.1"):
+        steps = 8 if options.outage else 6
+        with run.step(f"1/{steps} Local AWS: moto server on 127.0.0.1"):
             demo.start_moto()
-        with run.step("2/6 terraform apply terraform/envs/local (pipeline, table, alarms) against moto"):
+        with run.step(
+            f"2/{steps} terraform apply terraform/envs/local (pipeline, table, alarms) against moto"
+        ):
             demo.apply()
+        if options.outage:
+            run_outage(run, demo)
+            save_run(run)
+            return
         with run.step("3/6 Local SESv2 stand-in (not SES: docs/local.md) publishing to the pipeline's topic"):
             demo.start_standin()
         count, seed = options.count, options.seed
@@ -544,9 +588,11 @@ def run_demo(run: Run) -> None:
             demo.persist()
         with run.step("6/6 What support and operators see"):
             exports = demo.show()
-        run.record.update(steps_seconds=run.durations, wall_seconds=round(run.elapsed(), 1))
-        (options.workdir / "run.json").write_text(json.dumps(run.record, indent=1, default=str) + "\n")
-        print(f"\nRun artifact: {shown(options.workdir / 'run.json')}")
+        save_run(run)
+        print(
+            f"\nSupport console over this run's data ({shown(options.workdir / 'console-data.json')}):"
+            f" `make console`, then open {console_url(DEFAULT_CONSOLE_PORT)}"
+        )
         if options.keep_running:
             live_file = demo.stay_live(exports)
             print("\n== Servers still running. To rerun the commands above in another shell:")

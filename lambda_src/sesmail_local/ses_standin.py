@@ -22,6 +22,11 @@ configuration set's SNS topic (on moto), following the mailbox simulator
 sandbox rules, signatures, templates, other event types - is out of scope: requests are not
 authenticated and unmodelled operations answer 404 ``UnknownOperationException``.
 
+Outage drill (``make demo DEMO_ARGS=--outage``): ``SesStandIn.fail_sends("ServiceUnavailable")`` makes
+SendEmail answer HTTP 503 with that error code, as a region in trouble would, until ``fail_sends(None)``;
+the rest of the API keeps answering. Two stand-ins (primary and standby region) may publish to the same
+topic, as issue 14's standby region does.
+
 Run alone: ``python -m sesmail_local.ses_standin --sns-endpoint URL --topic NAME=TOPIC_ARN``.
 """
 
@@ -119,6 +124,8 @@ class StandInState:
     published: Counter[str] = field(default_factory=Counter)
     publish_failures: int = 0
     sent_messages: int = 0
+    send_fault: str | None = None  # an error code SendEmail answers with (HTTP 503) while set
+    refused_sends: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -357,6 +364,14 @@ def parse_send_request(body: Mapping[str, Any]) -> SendRequest:
 def send_email(
     state: StandInState, publish: Publisher, body: Mapping[str, Any], caller: str, client_ip: str
 ) -> dict[str, Any]:
+    with state.lock:
+        fault = state.send_fault
+        if fault is not None:
+            state.refused_sends += 1
+    if fault is not None:
+        raise ApiError(
+            HTTPStatus.SERVICE_UNAVAILABLE, fault, f"SendEmail is failing in {state.region} (drill)"
+        )
     request = parse_send_request(body)
     topic = None
     if request.configuration_set is not None:
@@ -543,6 +558,11 @@ class SesStandIn:
     def endpoint_url(self) -> str:
         host, port = self._server.server_address[:2]
         return f"http://{host!s}:{port}"
+
+    def fail_sends(self, code: str | None) -> None:
+        """SendEmail answers 503 ``code`` from now on; ``None`` ends the outage."""
+        with self.state.lock:
+            self.state.send_fault = code
 
     def start(self) -> SesStandIn:
         self._thread.start()

@@ -34,7 +34,8 @@ LAMBDAS: dict[str, str] = {
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 EXCLUDED_DIRS = {"__pycache__", ".mypy_cache", ".pytest_cache"}
-INCLUDED_SUFFIXES = {".py", ".json", ".typed"}
+# The support console's page and assets ship inside the package (sesmail/console/static/).
+INCLUDED_SUFFIXES = {".py", ".json", ".typed", ".html", ".css", ".js", ".svg"}
 
 
 def source_files(package_dir: Path) -> list[Path]:

@@ -31,7 +31,7 @@ exit codes (the same in every scripts/*.py; README "Exit codes"):
      TLS, proxy); also a file that could not be written once the run had started
   2  usage error: bad option, argument, date, address or file; no table; AWS not set up (no
      credentials, no region, unknown profile, expired SSO session); confirmation needed but no TTY
-  3  not found: nothing stored for the message or address; check: the address is not suppressed
+  3  not found: nothing stored for the message, address or reference; check: the address is not suppressed
   4  declined at the confirmation prompt: nothing written
 """
 

@@ -10,6 +10,7 @@ subcommand wins and one given before it is not reset by the subcommand's default
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
@@ -17,6 +18,17 @@ from typing import Any, NoReturn
 from sesmail.cli.exits import EXIT_CODES_HELP, ExitCode
 
 GlobalOptions = Callable[[argparse.ArgumentParser], None]
+
+
+def positive_float(text: str) -> float:
+    """argparse ``type=`` for rates and intervals: a number > 0 (one-line usage error otherwise)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value > 0 or math.isnan(value):
+        raise argparse.ArgumentTypeError(f"must be > 0, got {text!r}")
+    return value
 
 
 def _no_options(parser: argparse.ArgumentParser) -> None:

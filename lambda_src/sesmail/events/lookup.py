@@ -1,27 +1,48 @@
-"""Support lookups: "what happened to message X?" and "why does user Y get nothing?".
+"""Support lookups: "what happened to message X?", "why does user Y get nothing?" and "where is the mail
+our service sent as reference R?".
 
 Thin composition of the store's queries with the pure fold in ``sesmail.events.status``; the CLI
-(``scripts/mail_status.py``) and the optional read API both call these two functions.
+(``scripts/mail_status.py``) and the optional read API call these functions:
+
+- ``message_status(reader, message_id) -> MessageStatus | None``
+- ``recipient_history(reader, address, since=None, limit=100) -> RecipientHistory | None``
+- ``ref_status(reader, ref) -> RefStatus | None``: the mail a service sent through
+  ``sesmail.sending.failover`` with ``ref=...``, whether SES accepted it (message ids and their
+  status) or it still waits in the outbox ("queued since ..., attempts ...") or was parked. ``reader``
+  is an ``EventStore`` (anything with the ``RefReader`` methods). Raises ``LookupInputError`` for a
+  reference SES could not carry. docs/decisions/0074-lookup-by-reference.md.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Final, Protocol
 
-from sesmail.events.models import MalformedEventError, RecipientEvent
+from sesmail.events.models import MalformedEventError, OutboxRecord, RecipientEvent
 from sesmail.events.parse import normalise_address
 from sesmail.events.status import MessageStatus, RecipientStatus, fold_message, fold_recipient
 
 DEFAULT_HISTORY_LIMIT: Final = 100
 MAX_HISTORY_LIMIT: Final = 1000
+# SES message tag values (sesmail.sending.sender.TAG_PART; not imported here: that module pulls in boto3,
+# which the status API's cold start should not pay for).
+REF_PATTERN: Final = re.compile(r"[A-Za-z0-9_-]{1,256}")
+SENT: Final = "sent"
+QUEUED: Final = "queued"
 
 
 class EventReader(Protocol):
     def message_events(self, message_id: str) -> list[RecipientEvent]: ...
 
     def recipient_events(self, recipient: str, *, since: str | None, limit: int) -> list[RecipientEvent]: ...
+
+
+class RefReader(EventReader, Protocol):
+    def ref_message_ids(self, ref: str) -> list[str]: ...
+
+    def outbox_trail(self, ref: str) -> list[OutboxRecord]: ...
 
 
 class LookupInputError(ValueError):
@@ -34,6 +55,67 @@ class RecipientHistory:
     events: tuple[RecipientEvent, ...]  # newest first, at most ``limit``
     messages: tuple[tuple[str, RecipientStatus], ...]  # (message id, status from the events read)
     truncated: bool  # ``limit`` events were returned: older ones may exist
+
+
+@dataclass(frozen=True, slots=True)
+class RefStatus:
+    """Where the mail sent with reference ``ref`` is. ``state``: ``sent`` (SES accepted it: ``messages``
+    has its status; more than one message is an at-least-once duplicate the policy allowed),
+    ``queued`` (in the outbox, the replay worker will send it), or the parked state (``ambiguous``,
+    ``expired``, ``rejected``: held for a person). ``summary`` is one line for support."""
+
+    ref: str
+    state: str
+    summary: str
+    messages: tuple[MessageStatus, ...]  # oldest first
+    outbox: tuple[OutboxRecord, ...]  # the outbox trail, oldest first (empty if SES took it at once)
+
+
+def ref_status(reader: RefReader, ref: str) -> RefStatus | None:
+    """Everything stored under a sender's reference; ``None`` when nothing is (never sent with this
+    ref, older than the retention, or events not stored yet)."""
+    ref = ref.strip()
+    if not REF_PATTERN.fullmatch(ref):
+        raise LookupInputError(f"not a reference: {ref!r} (1-256 ASCII letters, digits, _ and -)")
+    trail = tuple(reader.outbox_trail(ref))
+    found = [message_status(reader, message_id) for message_id in reader.ref_message_ids(ref)]
+    messages = tuple(status for status in found if status is not None)
+    if not messages and not trail:
+        return None
+    state, summary = _ref_summary(messages, trail)
+    return RefStatus(ref, state, summary, messages, trail)
+
+
+def _ref_summary(messages: tuple[MessageStatus, ...], trail: tuple[OutboxRecord, ...]) -> tuple[str, str]:
+    last = trail[-1] if trail else None
+    if messages:
+        ids = ", ".join(message.message_id for message in messages)
+        text = f"sent as SES message {ids}"
+        if len(messages) > 1:
+            text = f"sent {len(messages)} times (at-least-once duplicates): SES messages {ids}"
+        if last is not None and last.state != SENT:
+            text += f"; outbox: {_outbox_line(last)}"
+        return SENT, text
+    assert last is not None  # ref_status returns early when both are empty
+    return last.state, _outbox_line(last)
+
+
+def _outbox_line(record: OutboxRecord) -> str:
+    tried = f" in {', '.join(record.regions_tried)}" if record.regions_tried else ""
+    if record.state == SENT:
+        return (
+            f"sent by the outbox replay as SES message {record.message_id} via {record.region} at "
+            f"{record.at} after {record.attempts} attempt(s); no SES event stored yet"
+        )
+    if record.state == QUEUED:
+        return (
+            f"queued since {record.first_failed_at}, attempts {record.attempts}{tried}, "
+            f"last failure {record.reason} at {record.at}"
+        )
+    return (
+        f"parked as {record.state} at {record.at} (first failed {record.first_failed_at}), "
+        f"attempts {record.attempts}{tried}: {record.reason}; not sent automatically"
+    )
 
 
 def message_status(reader: EventReader, message_id: str) -> MessageStatus | None:

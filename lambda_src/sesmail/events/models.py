@@ -75,3 +75,24 @@ class RecipientEvent:
 
 class MalformedEventError(ValueError):
     """An SQS body that is not an SES event (bad JSON, missing ``mail.messageId``, ...)."""
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxRecord:
+    """One step of a mail through the sending outbox (``sesmail.sending.outbox``), stored under its
+    reference so support finds a mail SES has not accepted yet: ``state`` is ``queued`` (waiting for a
+    region), ``sent`` (the replay worker sent it: ``message_id``, ``region``), or a parked state
+    (``ambiguous``, ``expired``, ``rejected``: held for a person, not sent)."""
+
+    ref: str
+    at: str  # when this step happened, ISO-8601 UTC
+    outbox_id: str
+    state: str
+    mail_class: str
+    attempts: int  # SendEmail attempts so far, all regions
+    first_failed_at: str
+    reason: str  # the last failure
+    regions_tried: tuple[str, ...] = ()
+    possible_duplicate: bool = False
+    message_id: str | None = None
+    region: str | None = None

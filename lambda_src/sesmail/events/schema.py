@@ -10,6 +10,14 @@ Item layout (one item per message x recipient x event type x event time x feedba
     recipient normalised recipient address (lower-cased)                 index partition key
     event_at  event time, ISO-8601 UTC with milliseconds ("...Z")        index sort key
     expires_at epoch seconds; DynamoDB TTL deletes the item after retention
+    ref       the sender's ``ref`` message tag, when the mail had one        ref index partition key
+
+Outbox trail items (``sesmail.sending.outbox``: a mail no SES region accepted yet, findable by its
+reference before SES gave it a message id) share the table under their own partition prefix:
+
+    pk        "REF#<ref>"
+    sk        "OUTBOX#<time ISO-8601 UTC, ms>#<outbox id>#<attempts so far>#<state>"
+    expires_at the time + OUTBOX_TRAIL_RETENTION_SECONDS
 
 The sort key starts with the event time so a message's events read back in time order, and it is
 deterministic so a redelivered SES event overwrites its own item instead of adding a duplicate.
@@ -17,7 +25,7 @@ deterministic so a redelivered SES event overwrites its own item instead of addi
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
 TABLE_PARTITION_KEY: Final = "pk"
 TABLE_SORT_KEY: Final = "sk"
@@ -27,6 +35,20 @@ EVENT_KEY_PREFIX: Final = "EVT#"
 RECIPIENT_INDEX_NAME: Final = "recipient-index"
 RECIPIENT_INDEX_PARTITION_KEY: Final = "recipient"
 RECIPIENT_INDEX_SORT_KEY: Final = "event_at"
+
+# Lookup by the sender's own reference (the ``ref`` message tag of sesmail.sending.failover): sparse
+# (only items with a ``ref``), keys only: it answers "which message ids carry this ref", and the
+# message's own partition has the rest. docs/decisions/0074-lookup-by-reference.md.
+REF_INDEX_NAME: Final = "ref-index"
+REF_INDEX_PARTITION_KEY: Final = "ref"
+REF_INDEX_SORT_KEY: Final = "event_at"
+REF_INDEX_PROJECTION_TYPE: Final = "KEYS_ONLY"
+REF_TAG: Final = "ref"
+
+REF_KEY_PREFIX: Final = "REF#"
+OUTBOX_KEY_PREFIX: Final = "OUTBOX#"
+# The outbox queue keeps a message 14 days; a day more so the trail outlives what it describes.
+OUTBOX_TRAIL_RETENTION_SECONDS: Final = 15 * 24 * 3600
 
 TTL_ATTRIBUTE: Final = "expires_at"
 
@@ -57,7 +79,39 @@ KEY_ATTRIBUTE_TYPES: Final = {
     TABLE_SORT_KEY: "S",
     RECIPIENT_INDEX_PARTITION_KEY: "S",
     RECIPIENT_INDEX_SORT_KEY: "S",
+    REF_INDEX_PARTITION_KEY: "S",
 }
+
+
+def global_secondary_indexes() -> list[dict[str, Any]]:
+    """Both indexes in the CreateTable shape (the local emulation and the tests build the table from it)."""
+    return [
+        {
+            "IndexName": RECIPIENT_INDEX_NAME,
+            "KeySchema": [
+                {"AttributeName": RECIPIENT_INDEX_PARTITION_KEY, "KeyType": "HASH"},
+                {"AttributeName": RECIPIENT_INDEX_SORT_KEY, "KeyType": "RANGE"},
+            ],
+            "Projection": {
+                "ProjectionType": RECIPIENT_INDEX_PROJECTION_TYPE,
+                "NonKeyAttributes": list(RECIPIENT_INDEX_NON_KEY_ATTRIBUTES),
+            },
+        },
+        {
+            "IndexName": REF_INDEX_NAME,
+            "KeySchema": [
+                {"AttributeName": REF_INDEX_PARTITION_KEY, "KeyType": "HASH"},
+                {"AttributeName": REF_INDEX_SORT_KEY, "KeyType": "RANGE"},
+            ],
+            "Projection": {"ProjectionType": REF_INDEX_PROJECTION_TYPE},
+        },
+    ]
+
+
+def outbox_trail_keys(ref: str, at: str, outbox_id: str, attempts: int, state: str) -> tuple[str, str]:
+    """(pk, sk) of one outbox trail item; the sort key orders a reference's trail by time, and two steps
+    in the same millisecond differ by their attempt count or state instead of overwriting each other."""
+    return f"{REF_KEY_PREFIX}{ref}", f"{OUTBOX_KEY_PREFIX}{at}#{outbox_id}#{attempts:06d}#{state}"
 
 
 def event_keys(

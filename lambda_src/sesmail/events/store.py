@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Final, cast
 from botocore.exceptions import BotoCoreError, ClientError, HTTPClientError, ParamValidationError
 
 from sesmail.events import schema
-from sesmail.events.models import EVENT_PUBLISHING, MESSAGE_LEVEL, RecipientEvent
+from sesmail.events.models import EVENT_PUBLISHING, MESSAGE_LEVEL, OutboxRecord, RecipientEvent
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
@@ -122,7 +122,52 @@ def to_item(event: RecipientEvent, retention_seconds: int) -> Item:
             item[name] = {"S": value}
     if event.tags:
         item["tags"] = {"M": {k: {"S": v} for k, v in event.tags.items()}}
+        ref = event.tags.get(schema.REF_TAG)
+        if ref:  # the sparse ref index holds only mails sent with a reference (an empty key is invalid)
+            item[schema.REF_INDEX_PARTITION_KEY] = {"S": ref}
     return item
+
+
+def outbox_record_to_item(record: OutboxRecord) -> Item:
+    pk, sk = schema.outbox_trail_keys(record.ref, record.at, record.outbox_id, record.attempts, record.state)
+    expires = int(datetime.fromisoformat(record.at).timestamp()) + schema.OUTBOX_TRAIL_RETENTION_SECONDS
+    item: Item = {
+        schema.TABLE_PARTITION_KEY: {"S": pk},
+        schema.TABLE_SORT_KEY: {"S": sk},
+        schema.TTL_ATTRIBUTE: {"N": str(expires)},
+        "at": {"S": record.at},
+        "outbox_id": {"S": record.outbox_id},
+        "state": {"S": record.state},
+        "mail_class": {"S": record.mail_class},
+        "attempts": {"N": str(record.attempts)},
+        "first_failed_at": {"S": record.first_failed_at},
+        "reason": {"S": record.reason or "-"},
+        "possible_duplicate": {"BOOL": record.possible_duplicate},
+    }
+    if record.regions_tried:
+        item["regions_tried"] = {"L": [{"S": region} for region in record.regions_tried]}
+    for name in ("message_id", "region"):
+        value = getattr(record, name)
+        if value is not None:
+            item[name] = {"S": value}
+    return item
+
+
+def outbox_record_from_item(item: Item) -> OutboxRecord:
+    return OutboxRecord(
+        ref=item[schema.TABLE_PARTITION_KEY]["S"].removeprefix(schema.REF_KEY_PREFIX),
+        at=item["at"]["S"],
+        outbox_id=item["outbox_id"]["S"],
+        state=item["state"]["S"],
+        mail_class=item["mail_class"]["S"],
+        attempts=int(item["attempts"]["N"]),
+        first_failed_at=item["first_failed_at"]["S"],
+        reason=item["reason"]["S"],
+        regions_tried=tuple(region["S"] for region in item.get("regions_tried", {}).get("L", [])),
+        possible_duplicate=bool(item.get("possible_duplicate", {}).get("BOOL", False)),
+        message_id=item.get("message_id", {}).get("S"),
+        region=item.get("region", {}).get("S"),
+    )
 
 
 def from_item(item: Item) -> RecipientEvent:
@@ -251,7 +296,7 @@ class EventStore:
             outcome.failed_record_ids.update(owners[key])
         return outcome
 
-    def send(
+    def send_batch(
         self, keys: list[Key], items: dict[Key, Item], budget_ms: int
     ) -> tuple[_Verdict, list[Key], str]:
         """One BatchWriteItem call if one fits in ``budget_ms``: (verdict, keys not written, error)."""
@@ -305,6 +350,43 @@ class EventStore:
             "ScanIndexForward": False,
         }
         return [from_item(item) for item in self._query(params, limit=limit)]
+
+    def ref_message_ids(self, ref: str) -> list[str]:
+        """The SES message ids whose stored events carry ``ref``, oldest first (ref index)."""
+        params: dict[str, Any] = {
+            "TableName": self.table_name,
+            "IndexName": schema.REF_INDEX_NAME,
+            "KeyConditionExpression": "#ref = :ref",
+            "ExpressionAttributeNames": {"#ref": schema.REF_INDEX_PARTITION_KEY},
+            "ExpressionAttributeValues": {":ref": {"S": ref}},
+        }
+        ids: dict[str, None] = {}
+        for item in self._query(params, limit=None):
+            ids.setdefault(item[schema.TABLE_PARTITION_KEY]["S"].removeprefix(schema.MESSAGE_KEY_PREFIX))
+        return list(ids)
+
+    def outbox_trail(self, ref: str) -> list[OutboxRecord]:
+        """Every stored outbox step of ``ref``, oldest first."""
+        params: dict[str, Any] = {
+            "TableName": self.table_name,
+            "KeyConditionExpression": "#pk = :pk AND begins_with(#sk, :outbox)",
+            "ExpressionAttributeNames": {"#pk": schema.TABLE_PARTITION_KEY, "#sk": schema.TABLE_SORT_KEY},
+            "ExpressionAttributeValues": {
+                ":pk": {"S": f"{schema.REF_KEY_PREFIX}{ref}"},
+                ":outbox": {"S": schema.OUTBOX_KEY_PREFIX},
+            },
+        }
+        return [outbox_record_from_item(item) for item in self._query(params, limit=None)]
+
+    def put_outbox_record(self, record: OutboxRecord) -> None:
+        """One PutItem (the sender's and the replay worker's only write to this table)."""
+        try:
+            self._client.put_item(TableName=self.table_name, Item=outbox_record_to_item(record))
+        except ClientError as error:
+            code = error.response.get("Error", {}).get("Code", "ClientError")
+            raise StoreError(f"DynamoDB {code} on table {self.table_name}") from None
+        except BotoCoreError as error:
+            raise StoreError(f"DynamoDB unreachable: {error}") from None
 
     def _query(self, params: dict[str, Any], *, limit: int | None) -> Iterator[Item]:
         returned = 0
@@ -409,7 +491,7 @@ class _BatchWrite:
         return _Verdict.WRITTEN, retry
 
     def _send(self, keys: list[Key]) -> tuple[_Verdict, list[Key]]:
-        verdict, left, error = self.store.send(keys, self.items, self.remaining_ms() - SAFETY_MARGIN_MS)
+        verdict, left, error = self.store.send_batch(keys, self.items, self.remaining_ms() - SAFETY_MARGIN_MS)
         if verdict is not _Verdict.NO_TIME:
             self.outcome.requests += 1
         if verdict is _Verdict.WRITTEN:

@@ -8,26 +8,30 @@ The sender, its circuit breakers and the rate limiter are module-level: they out
 region found down keeps its breaker open for the next batch, and the pace holds across batches. The
 pace is per concurrent instance: keep the mapping's maximum concurrency low (e.g. 2) or divide the rate.
 
-EMF metrics (namespace ``POWERTOOLS_METRICS_NAMESPACE``, as the persister's): ``ReplaySent``,
-``ReplayFailures``, ``OutboxParked``, ``OutboxAgeSeconds``, ``Failovers``, ``CircuitOpened``,
-``PossibleDuplicates`` (``sesmail.sending.metrics``).
+EMF metrics (namespace ``POWERTOOLS_METRICS_NAMESPACE``, as the persister's, default ``SesMailPlatform``),
+one document per invocation, **without dimensions** (``sesmail.sending.metrics.EmfSink``, not Powertools
+Metrics, which always adds a ``service`` dimension): services publish the same names the same way, so one
+alarm per metric covers the replay worker and every sender. ``ReplaySent``, ``ReplayFailures``,
+``OutboxParked``, ``OutboxAgeSeconds``, ``Failovers``, ``CircuitOpened``, ``PossibleDuplicates``,
+``RefTrailFailures`` (``sesmail.sending.metrics``; decision 0070, "Metrics for alarms").
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import boto3
-from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.logging.utils import copy_config_to_registered_loggers
-from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from sesmail.aws.calls import RateLimiter, client_config
+from sesmail.events.store import EventStore, create_client
 from sesmail.handlers.observability import MaskingFormatter
-from sesmail.sending import metrics as metric_names
 from sesmail.sending.failover import FailoverSender, create_region_client
-from sesmail.sending.outbox import SqsOutbox
+from sesmail.sending.metrics import EmfSink
+from sesmail.sending.outbox import Outbox, SqsOutbox, TrailedOutbox
 from sesmail.sending.replay import OutboxReplayer, ReplaySettings, load_replay_settings
 
 if TYPE_CHECKING:
@@ -37,14 +41,9 @@ FALLBACK_SEND_RATE = 1.0  # SES's sandbox rate: safe when the account's rate can
 
 settings = load_replay_settings()
 logger = Logger(logger_formatter=MaskingFormatter())
-metrics = Metrics()
+add_metric = EmfSink(buffered=True)  # flushed once at the end of every invocation
 # The library logs through the standard logging tree: give it Powertools' JSON, masking handler.
 copy_config_to_registered_loggers(source_logger=logger, include={"sesmail"})
-
-
-def add_metric(name: str, value: float) -> None:
-    unit = MetricUnit.Seconds if name == metric_names.OUTBOX_AGE_SECONDS else MetricUnit.Count
-    metrics.add_metric(name=name, unit=unit, value=value)
 
 
 def send_rate(config: ReplaySettings, client: SESV2Client | None = None) -> float:
@@ -60,14 +59,22 @@ def send_rate(config: ReplaySettings, client: SESV2Client | None = None) -> floa
     return max(FALLBACK_SEND_RATE, account_rate * config.rate_share)
 
 
-def build_replayer(config: ReplaySettings) -> OutboxReplayer:
-    outbox = SqsOutbox(boto3.client("sqs"), config.outbox_queue_url, config.parked_queue_url)
+def build_replayer(
+    config: ReplaySettings, client_factory: Callable[[str], SESV2Client] = create_region_client
+) -> OutboxReplayer:
+    """The module's replayer; ``client_factory`` builds each region's SESv2 client (the local outage
+    demo points each region at its own stand-in)."""
+    outbox: Outbox = SqsOutbox(boto3.client("sqs"), config.outbox_queue_url, config.parked_queue_url)
+    if config.events_table_name:
+        # Every re-queue, park and send is findable by reference (scripts/mail_status.py ref REF).
+        trail = EventStore(create_client(), config.events_table_name)
+        outbox = TrailedOutbox(outbox, trail, metrics_sink=add_metric)
     sender = FailoverSender.for_regions(
         config.primary_region,
         config.standby_region,
         configuration_set="",  # replayed requests carry their own configuration set
         outbox=outbox,
-        client_factory=create_region_client,
+        client_factory=client_factory,
         limiter=RateLimiter(send_rate(config)),
         metrics_sink=add_metric,
     )
@@ -77,11 +84,13 @@ def build_replayer(config: ReplaySettings) -> OutboxReplayer:
 replayer = build_replayer(settings)
 
 
-@metrics.log_metrics
 @logger.inject_lambda_context(clear_state=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, list[dict[str, str]]]:
     records = [(record["messageId"], record["body"]) for record in event["Records"]]
-    report = replayer.replay_batch(records, context.get_remaining_time_in_millis)
+    try:
+        report = replayer.replay_batch(records, context.get_remaining_time_in_millis)
+    finally:
+        add_metric.flush()
     logger.info(
         "outbox batch replayed",
         extra={

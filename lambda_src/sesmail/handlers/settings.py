@@ -31,16 +31,93 @@ def events_table_name(env: Mapping[str, str]) -> str:
     return table
 
 
+CONSOLE_AUTH_JWT: Final = "jwt"
+CONSOLE_AUTH_LOCAL: Final = "local-no-login"
+# The page's OpenID Connect client: where to send the browser to log in, and which token to present.
+_CONSOLE_OIDC_VARIABLES: Final = (
+    "CONSOLE_OIDC_AUTHORIZE_URL",
+    "CONSOLE_OIDC_TOKEN_URL",
+    "CONSOLE_OIDC_CLIENT_ID",
+)
+TOKEN_USES: Final = ("access_token", "id_token")
+
+
+@dataclass(frozen=True, slots=True)
+class ConsoleLogin:
+    """The browser side of the JWT authorizer: an OIDC authorization-code + PKCE client (public)."""
+
+    authorize_url: str
+    token_url: str
+    client_id: str
+    scopes: str = "openid email"
+    token_use: str = "access_token"  # noqa: S105 - a token kind, not a secret; Google needs "id_token"
+
+
 @dataclass(frozen=True, slots=True)
 class StatusApiSettings:
-    """The read API's environment: the table it queries, nothing else."""
+    """The read API's environment: the table it queries and, when the support console is on, how the
+    console's users log in (``login`` is None in the local, no-login mode)."""
 
     events_table_name: str
+    console_enabled: bool = False
+    console_auth: str = CONSOLE_AUTH_JWT
+    login: ConsoleLogin | None = None
+
+    @property
+    def console_local(self) -> bool:
+        return self.console_enabled and self.console_auth == CONSOLE_AUTH_LOCAL
 
 
 def load_status_api_settings(environ: Mapping[str, str] | None = None) -> StatusApiSettings:
-    """Read ``EVENTS_TABLE_NAME``. Raises :class:`SettingsError` if it is missing."""
-    return StatusApiSettings(events_table_name(os.environ if environ is None else environ))
+    """Read ``EVENTS_TABLE_NAME`` and, with ``CONSOLE_ENABLED=true``, ``CONSOLE_AUTH`` (``jwt``, the
+    default, or ``local-no-login``) and the ``CONSOLE_OIDC_*`` login settings. Raises
+    :class:`SettingsError` on the first bad value.
+
+    ``local-no-login`` is refused whenever ``AWS_LAMBDA_FUNCTION_NAME`` is set: inside Lambda the console
+    can only run behind the JWT authorizer, whatever the function's environment says."""
+    env = os.environ if environ is None else environ
+    table = events_table_name(env)
+    enabled = _boolean(env, "CONSOLE_ENABLED")
+    if not enabled:
+        return StatusApiSettings(table)
+    auth = env.get("CONSOLE_AUTH", "").strip() or CONSOLE_AUTH_JWT
+    if auth not in {CONSOLE_AUTH_JWT, CONSOLE_AUTH_LOCAL}:
+        raise SettingsError(
+            f'CONSOLE_AUTH must be "{CONSOLE_AUTH_JWT}" or "{CONSOLE_AUTH_LOCAL}", got {auth!r}'
+        )
+    if auth == CONSOLE_AUTH_LOCAL:
+        if env.get("AWS_LAMBDA_FUNCTION_NAME"):
+            raise SettingsError(
+                f"CONSOLE_AUTH={CONSOLE_AUTH_LOCAL} is refused inside AWS Lambda: the console needs its JWT "
+                "authorizer there"
+            )
+        return StatusApiSettings(table, console_enabled=True, console_auth=auth)
+    missing = [name for name in _CONSOLE_OIDC_VARIABLES if not env.get(name, "").strip()]
+    if missing:
+        raise SettingsError(f"CONSOLE_ENABLED=true needs {', '.join(missing)} (the console's OIDC login)")
+    for name in _CONSOLE_OIDC_VARIABLES[:2]:
+        if not env[name].strip().startswith("https://"):
+            raise SettingsError(f"{name} must be an https:// URL, got {env[name]!r}")
+    token_use = env.get("CONSOLE_OIDC_TOKEN_USE", "").strip() or TOKEN_USES[0]
+    if token_use not in TOKEN_USES:
+        raise SettingsError(
+            f"CONSOLE_OIDC_TOKEN_USE must be one of {', '.join(TOKEN_USES)}, got {token_use!r}"
+        )
+    login = ConsoleLogin(
+        authorize_url=env["CONSOLE_OIDC_AUTHORIZE_URL"].strip(),
+        token_url=env["CONSOLE_OIDC_TOKEN_URL"].strip(),
+        client_id=env["CONSOLE_OIDC_CLIENT_ID"].strip(),
+        scopes=env.get("CONSOLE_OIDC_SCOPES", "").strip() or "openid email",
+        token_use=token_use,
+    )
+    return StatusApiSettings(table, console_enabled=True, console_auth=auth, login=login)
+
+
+def _boolean(env: Mapping[str, str], name: str) -> bool:
+    raw = env.get(name, "").strip().lower() or "false"
+    if raw not in _BOOLEANS:
+        raise SettingsError(f'{name} must be "true" or "false", got {raw!r}')
+    return _BOOLEANS[raw]
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,12 +148,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> PersisterSettings
     if not 1 <= days <= MAX_RETENTION_DAYS:
         raise SettingsError(f"EVENT_RETENTION_DAYS must be between 1 and {MAX_RETENTION_DAYS}, got {days}")
 
-    raw_subject = env.get("STORE_SUBJECT", "").strip().lower() or "false"
-    if raw_subject not in _BOOLEANS:
-        raise SettingsError(f'STORE_SUBJECT must be "true" or "false", got {raw_subject!r}')
-
     return PersisterSettings(
-        events_table_name=table, retention_days=days, store_subject=_BOOLEANS[raw_subject]
+        events_table_name=table, retention_days=days, store_subject=_boolean(env, "STORE_SUBJECT")
     )
 
 

@@ -144,12 +144,13 @@ class Attempt:
         return self.failure.reason if self.failure else "no region available (circuits open)"
 
 
-def create_region_client(region: str) -> SESV2Client:
-    """An SESv2 client for ``region`` with botocore retries off and short timeouts (see module doc)."""
+def create_region_client(region: str, endpoint_url: str | None = None) -> SESV2Client:
+    """An SESv2 client for ``region`` with botocore retries off and short timeouts (see module doc).
+    ``endpoint_url``: only for stand-ins (the local outage demo runs one per region)."""
     import boto3  # noqa: PLC0415 - only the factory needs it; tests pass their own clients
 
     config = client_config(connect_timeout=CONNECT_TIMEOUT_SECONDS, read_timeout=READ_TIMEOUT_SECONDS)
-    return boto3.client("sesv2", region_name=region, config=config)
+    return boto3.client("sesv2", region_name=region, endpoint_url=endpoint_url, config=config)
 
 
 def validate_ref(ref: str) -> str:

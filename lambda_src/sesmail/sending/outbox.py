@@ -8,18 +8,29 @@ first failed and why. The worker re-enqueues a failed mail as a new message with
 ambiguous at-most-once mails) in the parked queue with the reason: nothing is dropped silently.
 
 ``OutboxEntry`` is pure; ``SqsOutbox`` is the thin SQS adapter.
+
+SQS cannot be searched, so a queued mail would be invisible to "where is my mail R?". ``TrailedOutbox``
+wraps an outbox and writes each step (queued, re-queued, parked, sent by the replay) as an
+``OutboxRecord`` under ``REF#<ref>`` in the events table (``EventStore.put_outbox_record``, TTL 15 days),
+where ``sesmail.events.lookup.ref_status`` finds it. The SQS message is the mail; the trail is only its
+index: a trail write that fails is logged and counted (``RefTrailFailures``), never fails the send.
 """
 
 from __future__ import annotations
 
 import enum
 import json
+import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from botocore.exceptions import BotoCoreError, ClientError
+
+from sesmail.events.models import OutboxRecord
+from sesmail.sending import metrics
 
 if TYPE_CHECKING:
     from mypy_boto3_sqs.client import SQSClient
@@ -28,6 +39,9 @@ FORMAT_VERSION: Final = 1
 # SQS's message size limit; a larger mail would need the body spilled to S3 (not built: see the decision).
 MAX_MESSAGE_BYTES: Final = 262_144
 MAX_DELAY_SECONDS: Final = 900  # SQS's DelaySeconds ceiling
+SENT: Final = "sent"  # the trail's last step of a mail the replay worker sent
+
+logger = logging.getLogger(__name__)
 
 
 class EntryState(enum.Enum):
@@ -154,3 +168,78 @@ def _attributes(entry: OutboxEntry) -> dict[str, Any]:
         "mail_class": {"DataType": "String", "StringValue": entry.mail_class},
         "state": {"DataType": "String", "StringValue": entry.state},
     }
+
+
+class RefTrail(Protocol):
+    """Where outbox steps are recorded for lookup by reference (``sesmail.events.store.EventStore``)."""
+
+    def put_outbox_record(self, record: OutboxRecord) -> None: ...
+
+
+def outbox_record(
+    entry: OutboxEntry,
+    at: datetime,
+    *,
+    state: str | None = None,
+    attempts: int | None = None,
+    message_id: str | None = None,
+    region: str | None = None,
+) -> OutboxRecord:
+    return OutboxRecord(
+        ref=entry.ref,
+        at=at.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),  # as event times
+        outbox_id=entry.outbox_id,
+        state=state or entry.state,
+        mail_class=entry.mail_class,
+        attempts=entry.attempts if attempts is None else attempts,
+        first_failed_at=entry.first_failed_at,
+        reason=entry.reason,
+        regions_tried=tuple(entry.regions_tried),
+        possible_duplicate=entry.possible_duplicate,
+        message_id=message_id,
+        region=region,
+    )
+
+
+class TrailedOutbox:
+    """An ``Outbox`` that also records every step in a ``RefTrail`` (see the module docstring)."""
+
+    def __init__(
+        self,
+        outbox: Outbox,
+        trail: RefTrail,
+        *,
+        metrics_sink: metrics.MetricsSink = metrics.discard,
+        now: Callable[[], datetime] | None = None,
+    ) -> None:
+        self.outbox = outbox
+        self.trail = trail
+        self._metric = metrics_sink
+        self._now = now or (lambda: datetime.now(UTC))
+
+    def put(self, entry: OutboxEntry, delay_seconds: int = 0) -> None:
+        self.outbox.put(entry, delay_seconds)
+        self._record(outbox_record(entry, self._now()))
+
+    def park(self, entry: OutboxEntry) -> None:
+        self.outbox.park(entry)
+        self._record(outbox_record(entry, self._now()))
+
+    def park_raw(self, body: str, reason: str) -> None:
+        self.outbox.park_raw(body, reason)  # unreadable: no reference to record it under
+
+    def sent(self, entry: OutboxEntry, *, message_id: str, region: str | None, attempts: int) -> None:
+        self._record(
+            outbox_record(
+                entry, self._now(), state=SENT, attempts=attempts, message_id=message_id, region=region
+            )
+        )
+
+    def _record(self, record: OutboxRecord) -> None:
+        try:
+            self.trail.put_outbox_record(record)
+        except Exception as error:  # noqa: BLE001 - the mail is safe in SQS; only its lookup is degraded
+            logger.error(
+                "ref %s: outbox step %s not recorded for lookup: %s", record.ref, record.state, error
+            )
+            self._metric(metrics.REF_TRAIL_FAILURES, 1)

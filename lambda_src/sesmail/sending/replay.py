@@ -29,7 +29,7 @@ from typing import Final
 from sesmail.sending import metrics
 from sesmail.sending.failover import Delivery, FailoverSender, MailClass
 from sesmail.sending.failure import FailureClass
-from sesmail.sending.outbox import MAX_DELAY_SECONDS, EntryState, OutboxEntry, OutboxError
+from sesmail.sending.outbox import MAX_DELAY_SECONDS, EntryState, OutboxEntry, OutboxError, TrailedOutbox
 
 logger = logging.getLogger(__name__)
 
@@ -51,13 +51,15 @@ class ReplaySettings:
     parked_queue_url: str
     send_rate: float | None  # None: a share of the account's MaxSendRate, read at start
     rate_share: float = DEFAULT_RATE_SHARE
+    events_table_name: str | None = None  # where outbox steps are recorded for lookup by reference
 
 
 def load_replay_settings(environ: Mapping[str, str] | None = None) -> ReplaySettings:
     """``SENDING_PRIMARY_REGION`` (default ``AWS_REGION``), ``SENDING_STANDBY_REGION`` (optional),
     ``OUTBOX_QUEUE_URL``, ``OUTBOX_PARKED_QUEUE_URL``, ``REPLAY_SEND_RATE`` (mails/s, optional) and
     ``REPLAY_RATE_SHARE`` (0-1 of the account's MaxSendRate when no rate is given, default 0.5, so live
-    traffic keeps the rest). Raises ``ReplaySettingsError`` on the first bad value."""
+    traffic keeps the rest) and ``EVENTS_TABLE_NAME`` (optional: the events table where each outbox step
+    is recorded for lookup by reference). Raises ``ReplaySettingsError`` on the first bad value."""
     env = os.environ if environ is None else environ
     primary = env.get("SENDING_PRIMARY_REGION", "").strip() or env.get("AWS_REGION", "").strip()
     if not primary:
@@ -79,6 +81,7 @@ def load_replay_settings(environ: Mapping[str, str] | None = None) -> ReplaySett
         parked_queue_url=urls["OUTBOX_PARKED_QUEUE_URL"],
         send_rate=rate,
         rate_share=share if share is not None else DEFAULT_RATE_SHARE,
+        events_table_name=env.get("EVENTS_TABLE_NAME", "").strip() or None,
     )
 
 
@@ -172,6 +175,8 @@ class OutboxReplayer:
         if attempt.sent:
             report.sent += 1
             self._metric(metrics.REPLAY_SENT, 1)
+            if isinstance(self.outbox, TrailedOutbox) and attempt.message_id is not None:
+                self.outbox.sent(entry, message_id=attempt.message_id, region=attempt.region, attempts=total)
             logger.info(
                 "replayed ref %s (%s) as %s via %s: %d attempt(s) in total, %.0f s after it first failed%s",
                 entry.ref,

@@ -108,6 +108,16 @@ class SuppressionListApi:
             raise
         return _entry(response["SuppressedDestination"])
 
+    def put(self, address: str, reason: SuppressionReason) -> None:
+        """Add ``address`` (or set its reason): PutSuppressedDestination is an upsert."""
+        call_with_retries(
+            self._sesv2.put_suppressed_destination,
+            limiter=self._limiter,
+            **self._retry,
+            EmailAddress=address,
+            Reason=reason.value,
+        )
+
     def delete(self, address: str) -> bool:
         """Remove ``address``; False when it was already gone (someone else removed it meanwhile)."""
         try:

@@ -27,6 +27,7 @@ from sesmail.suppression.domain import (
     RECOMMENDATIONS,
     Evidence,
     InvalidInputError,
+    SuppressedEntry,
     SuppressionClass,
     SuppressionReason,
     audit_entry,
@@ -87,6 +88,7 @@ class ListPlan:
     bulk_s3: S3Location | None
     audit_s3: S3Location | None
     started_at: datetime  # before the listing: entries re-listed since then are re-checked before removal
+    addresses: tuple[str, ...] = ()  # --address: read these entries instead of listing
 
 
 def validate_list_args(args: argparse.Namespace, now: datetime, stdin_is_tty: bool) -> ListPlan:
@@ -120,6 +122,7 @@ def validate_list_args(args: argparse.Namespace, now: datetime, stdin_is_tty: bo
         bulk_s3=S3Location.parse(args.bulk_s3_uri, option="--bulk-s3-uri") if args.bulk_s3_uri else None,
         audit_s3=S3Location.parse(args.audit_s3_uri, option="--audit-s3-uri") if args.audit_s3_uri else None,
         started_at=now,
+        addresses=tuple(dict.fromkeys(validate_address(a) for a in getattr(args, "address", None) or ())),
     )
 
 
@@ -147,8 +150,12 @@ def run_list(args: argparse.Namespace, runtime: Runtime) -> int:
     candidate_count = 0
     progress = Progress(runtime.stderr, runtime.monotonic)
     try:
-        pages = api.list_pages(
-            reasons=plan.reasons, since=plan.since, until=plan.until, page_size=args.page_size
+        pages = (
+            _address_pages(api, plan)
+            if plan.addresses
+            else api.list_pages(
+                reasons=plan.reasons, since=plan.since, until=plan.until, page_size=args.page_size
+            )
         )
         try:
             for audited in audited_entries(
@@ -196,6 +203,18 @@ def run_list(args: argparse.Namespace, runtime: Runtime) -> int:
     finally:
         spool.close()
         candidates.close()
+
+
+def _address_pages(api: SuppressionListApi, plan: ListPlan) -> Iterator[list[SuppressedEntry]]:
+    """``--address``: one page of the named entries that are listed and match the other filters."""
+    entries = [entry for address in plan.addresses if (entry := api.get(address)) is not None]
+    yield [
+        entry
+        for entry in entries
+        if (not plan.reasons or entry.reason in plan.reasons)
+        and (plan.since is None or entry.listed_at >= plan.since)
+        and (plan.until is None or entry.listed_at < plan.until)
+    ]
 
 
 def _require_table(args: argparse.Namespace) -> str:

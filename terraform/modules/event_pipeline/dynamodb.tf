@@ -7,6 +7,8 @@ locals {
   recipient_index_partition    = "recipient"
   recipient_index_sort         = "event_at"
   recipient_index_non_key_attr = ["message_id", "event_type", "bounce_type", "bounce_subtype", "diagnostic_code", "status_code", "complaint_feedback_type", "delay_type", "reject_reason", "configuration_set", "origin"]
+  ref_index_name               = "ref-index"
+  ref_index_partition          = "ref"
   ttl_attribute                = "expires_at"
 }
 
@@ -18,7 +20,7 @@ resource "aws_dynamodb_table" "this" {
   deletion_protection_enabled = var.deletion_protection_enabled
 
   dynamic "attribute" {
-    for_each = [local.table_partition_key, local.table_sort_key, local.recipient_index_partition, local.recipient_index_sort]
+    for_each = [local.table_partition_key, local.table_sort_key, local.recipient_index_partition, local.recipient_index_sort, local.ref_index_partition]
     content {
       name = attribute.value
       type = "S"
@@ -32,6 +34,14 @@ resource "aws_dynamodb_table" "this" {
     range_key          = local.recipient_index_sort
     projection_type    = "INCLUDE"
     non_key_attributes = local.recipient_index_non_key_attr
+  }
+
+  # Lookup by the sender's `ref` message tag (decision 0074): sparse, keys only (the message id is in pk).
+  global_secondary_index {
+    name            = local.ref_index_name
+    hash_key        = local.ref_index_partition
+    range_key       = local.recipient_index_sort
+    projection_type = "KEYS_ONLY"
   }
 
   ttl {

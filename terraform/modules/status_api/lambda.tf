@@ -31,11 +31,11 @@ resource "aws_lambda_function" "this" {
   kms_key_arn                    = var.kms_key_arn
 
   environment {
-    variables = {
+    variables = merge({
       EVENTS_TABLE_NAME       = var.events_table_name
       POWERTOOLS_SERVICE_NAME = "ses-status-api"
       POWERTOOLS_LOG_LEVEL    = var.log_level
-    }
+    }, local.console_environment)
   }
 
   tracing_config {
@@ -69,7 +69,7 @@ locals {
   region          = local.table_arn_parts[3]
   status_api_policy = {
     Version = "2012-10-17"
-    Statement = [
+    Statement = concat([
       {
         # The read path only queries (sesmail/events/store.py); tests/test_iam_exactness.py derives
         # this from the code's calls.
@@ -84,6 +84,17 @@ locals {
         Action   = ["dynamodb:Query"]
         Resource = local.index_arn
       },
+      ], local.console_count == 0 ? [] : [
+      {
+        # The console's suppression check (audit_suppression.py check). SES has no resource type for
+        # suppression-list entries: the IAM reference lists this action with no resource-level
+        # permission, so "*" is the only form (docs/decisions/0090-support-console.md).
+        Sid      = "ReadSuppressionListEntry"
+        Effect   = "Allow"
+        Action   = ["ses:GetSuppressedDestination"]
+        Resource = "*"
+      },
+      ], [
       {
         Sid      = "WriteOwnLogs"
         Effect   = "Allow"
@@ -98,7 +109,7 @@ locals {
         Action   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
         Resource = "*"
       },
-    ]
+    ])
   }
 }
 

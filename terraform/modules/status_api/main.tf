@@ -1,6 +1,7 @@
-# Optional read API for support tooling: API Gateway HTTP API (IAM authorisation only) -> Lambda
-# (sesmail.handlers.status_api) -> DynamoDB Query on the events table. Off unless enabled = true.
-# Callers need execute-api:Invoke on api_execution_arn; there is no anonymous access path.
+# Optional read API for support tooling: API Gateway HTTP API -> Lambda (sesmail.handlers.status_api)
+# -> DynamoDB Query on the events table. Off unless enabled = true. The lookup routes need IAM
+# (execute-api:Invoke on api_execution_arn); the optional support console (console.tf) adds a public
+# page and a JWT-authorised search route. No data route is anonymous.
 
 locals {
   count         = var.enabled ? 1 : 0
@@ -58,8 +59,8 @@ resource "aws_apigatewayv2_stage" "this" {
     throttling_burst_limit = ceil(var.throttling_rate_limit * 2)
   }
 
-  # Who asked what: the caller's IAM identity is the audit trail of support lookups. The path (which
-  # can hold an address) is not logged; the route key is.
+  # Who asked what: the caller's IAM identity, or the console user's subject, is the audit trail of
+  # support lookups. The path and the query string (which hold addresses) are not logged; the route key is.
   access_log_settings {
     destination_arn = aws_cloudwatch_log_group.access[0].arn
     format = jsonencode({
@@ -69,6 +70,7 @@ resource "aws_apigatewayv2_stage" "this" {
       status      = "$context.status"
       caller      = "$context.identity.userArn"
       accountId   = "$context.identity.accountId"
+      consoleUser = "$context.authorizer.claims.sub" # the console user's IdP subject, never their email
       sourceIp    = "$context.identity.sourceIp"
       latencyMs   = "$context.responseLatency"
     })

@@ -116,3 +116,50 @@ variable "tags" {
   default     = {}
   nullable    = false
 }
+
+variable "console_enabled" {
+  type        = bool
+  description = "Serve the support console (GET /console, JWT-authorised search) from this API; needs enabled = true. Off by default."
+  default     = false
+  nullable    = false
+}
+
+variable "console_oidc" {
+  type = object({
+    issuer        = string
+    audience      = list(string)
+    authorize_url = string
+    token_url     = string
+    client_id     = string
+    scopes        = optional(string, "openid email")
+    token_use     = optional(string, "access_token")
+  })
+  description = "The console's identity provider, any OIDC issuer (Google Workspace, Okta, Entra ID): the JWT authorizer's issuer and audience, and the page's public PKCE client. null (default): a Cognito user pool created by this module. Register <console_url> as the client's redirect URI. Google issues opaque access tokens: use token_use = \"id_token\" with audience = [client_id]."
+  default     = null
+
+  validation {
+    condition = var.console_oidc == null || alltrue([
+      for url in [try(var.console_oidc.issuer, ""), try(var.console_oidc.authorize_url, ""), try(var.console_oidc.token_url, "")] : startswith(url, "https://")
+    ])
+    error_message = "console_oidc issuer, authorize_url and token_url must be https:// URLs."
+  }
+  validation {
+    condition     = var.console_oidc == null || contains(["access_token", "id_token"], try(var.console_oidc.token_use, ""))
+    error_message = "console_oidc.token_use must be \"access_token\" or \"id_token\"."
+  }
+  validation {
+    condition     = var.console_oidc == null || length(try(var.console_oidc.audience, [])) > 0
+    error_message = "console_oidc.audience must name at least one audience (usually the client id)."
+  }
+}
+
+variable "console_cognito_domain_prefix" {
+  type        = string
+  description = "Prefix of the Cognito hosted login domain (<prefix>.auth.<region>.amazoncognito.com) when console_oidc is null; globally unique. Default \"<name_prefix>-support\"."
+  default     = null
+
+  validation {
+    condition     = var.console_cognito_domain_prefix == null || can(regex("^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$", var.console_cognito_domain_prefix))
+    error_message = "console_cognito_domain_prefix must be 1-63 lower-case letters, digits or hyphens, not starting or ending with a hyphen."
+  }
+}

@@ -248,8 +248,8 @@ run "table_is_on_demand_with_pitr_ttl_and_index" {
     error_message = "TTL on expires_at"
   }
   assert {
-    condition     = [for g in aws_dynamodb_table.this.global_secondary_index : [g.name, g.hash_key, g.range_key, g.projection_type]] == [["recipient-index", "recipient", "event_at", "INCLUDE"]]
-    error_message = "recipient index"
+    condition     = { for g in aws_dynamodb_table.this.global_secondary_index : g.name => [g.hash_key, g.range_key, g.projection_type] } == { "recipient-index" = ["recipient", "event_at", "INCLUDE"], "ref-index" = ["ref", "event_at", "KEYS_ONLY"] }
+    error_message = "recipient index and ref index"
   }
 }
 

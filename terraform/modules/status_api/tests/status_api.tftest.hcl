@@ -27,6 +27,21 @@ mock_provider "aws" {
       key_id = "11111111-1111-1111-1111-111111111111"
     }
   }
+  mock_resource "aws_cognito_user_pool" {
+    defaults = {
+      id = "eu-west-1_AbCdEf123"
+    }
+  }
+  mock_resource "aws_cognito_user_pool_client" {
+    defaults = {
+      id = "1example23456789"
+    }
+  }
+  mock_resource "aws_apigatewayv2_authorizer" {
+    defaults = {
+      id = "auth01"
+    }
+  }
   mock_resource "aws_cloudwatch_log_group" {
     defaults = {
       arn = "arn:aws:logs:eu-west-1:111122223333:log-group:mock"
@@ -229,4 +244,126 @@ run "rejects_bad_log_level" {
     log_level = "TRACE"
   }
   expect_failures = [var.log_level]
+}
+
+run "console_is_off_by_default" {
+  command = plan
+
+  variables {
+    enabled = true
+  }
+
+  assert {
+    condition     = length(aws_apigatewayv2_authorizer.console) + length(aws_apigatewayv2_route.console_public) + length(aws_apigatewayv2_route.console_search) + length(aws_cognito_user_pool.console) == 0
+    error_message = "no console, authorizer or user pool unless console_enabled = true"
+  }
+  assert {
+    condition     = !contains(keys(aws_lambda_function.this[0].environment[0].variables), "CONSOLE_ENABLED")
+    error_message = "the function must not serve the console when it is off"
+  }
+  assert {
+    condition     = output.console_url == null
+    error_message = "no console URL when off"
+  }
+}
+
+run "console_with_cognito_by_default" {
+  command = plan
+
+  variables {
+    enabled         = true
+    console_enabled = true
+  }
+
+  assert {
+    condition     = aws_apigatewayv2_authorizer.console[0].authorizer_type == "JWT" && aws_apigatewayv2_authorizer.console[0].identity_sources == toset(["$request.header.Authorization"])
+    error_message = "the console search needs a JWT authorizer reading the Authorization header"
+  }
+  assert {
+    condition     = aws_apigatewayv2_authorizer.console[0].jwt_configuration[0].issuer == "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123" && aws_apigatewayv2_authorizer.console[0].jwt_configuration[0].audience == toset(["1example23456789"])
+    error_message = "Cognito issuer and the app client as audience"
+  }
+  assert {
+    condition     = aws_apigatewayv2_route.console_search[0].route_key == "GET /console/api/search" && aws_apigatewayv2_route.console_search[0].authorization_type == "JWT" && aws_apigatewayv2_route.console_search[0].authorizer_id == "auth01"
+    error_message = "the search route is JWT-authorised"
+  }
+  assert {
+    condition     = toset(keys(aws_apigatewayv2_route.console_public)) == toset(["GET /console", "GET /console/assets/{name}"])
+    error_message = "only the page and its assets are public"
+  }
+  assert {
+    condition     = alltrue([for r in aws_apigatewayv2_route.this : r.authorization_type == "AWS_IAM"])
+    error_message = "the service-to-service routes keep IAM authorisation"
+  }
+  assert {
+    condition     = aws_cognito_user_pool.console[0].admin_create_user_config[0].allow_admin_create_user_only && aws_cognito_user_pool.console[0].mfa_configuration == "ON"
+    error_message = "invited users only, MFA on"
+  }
+  assert {
+    condition     = aws_cognito_user_pool_client.console[0].generate_secret == false && aws_cognito_user_pool_client.console[0].allowed_oauth_flows == toset(["code"]) && aws_cognito_user_pool_client.console[0].callback_urls == toset(["https://abc123.execute-api.eu-west-1.amazonaws.com/console"])
+    error_message = "public PKCE client redirecting to the console page"
+  }
+  assert {
+    condition     = aws_lambda_function.this[0].environment[0].variables["CONSOLE_AUTH"] == "jwt" && aws_lambda_function.this[0].environment[0].variables["CONSOLE_OIDC_TOKEN_URL"] == "https://ses-test-support.auth.eu-west-1.amazoncognito.com/oauth2/token"
+    error_message = "the function serves the console with JWT auth and the Cognito login endpoints"
+  }
+  assert {
+    condition     = contains([for s in jsondecode(aws_iam_role_policy.this[0].policy).Statement : s.Sid], "ReadSuppressionListEntry")
+    error_message = "the console's suppression check needs ses:GetSuppressedDestination"
+  }
+  assert {
+    condition     = !strcontains(aws_apigatewayv2_stage.this[0].access_log_settings[0].format, "rawQueryString") && !strcontains(aws_apigatewayv2_stage.this[0].access_log_settings[0].format, "email") && !strcontains(aws_apigatewayv2_stage.this[0].access_log_settings[0].format, "$context.path")
+    error_message = "access logs hold no address: no path, no query string, no email claim"
+  }
+  assert {
+    condition     = output.console_url == "https://abc123.execute-api.eu-west-1.amazonaws.com/console"
+    error_message = "console_url output"
+  }
+}
+
+run "console_with_any_oidc_issuer" {
+  command = plan
+
+  variables {
+    enabled         = true
+    console_enabled = true
+    console_oidc = {
+      issuer        = "https://example.okta.com/oauth2/default"
+      audience      = ["api://ses-support"]
+      authorize_url = "https://example.okta.com/oauth2/default/v1/authorize"
+      token_url     = "https://example.okta.com/oauth2/default/v1/token"
+      client_id     = "0oa1example"
+    }
+  }
+
+  assert {
+    condition     = length(aws_cognito_user_pool.console) == 0 && length(aws_cognito_user_pool_client.console) == 0
+    error_message = "no Cognito pool when another issuer is given"
+  }
+  assert {
+    condition     = aws_apigatewayv2_authorizer.console[0].jwt_configuration[0].issuer == "https://example.okta.com/oauth2/default" && aws_apigatewayv2_authorizer.console[0].jwt_configuration[0].audience == toset(["api://ses-support"])
+    error_message = "the authorizer trusts the given issuer and audience"
+  }
+  assert {
+    condition     = aws_lambda_function.this[0].environment[0].variables["CONSOLE_OIDC_CLIENT_ID"] == "0oa1example"
+    error_message = "the page logs in with the given client"
+  }
+}
+
+run "console_oidc_must_be_https" {
+  command = plan
+
+  variables {
+    enabled         = true
+    console_enabled = true
+    console_oidc = {
+      issuer        = "http://idp.example.com"
+      audience      = ["x"]
+      authorize_url = "https://idp.example.com/authorize"
+      token_url     = "https://idp.example.com/token"
+      client_id     = "x"
+    }
+  }
+
+  expect_failures = [var.console_oidc]
 }
