@@ -4,7 +4,9 @@ Rule (docs/decisions/0021-iam-wildcards.md): no ``*`` in an Action or Resource, 
 - the KMS key policy's root statement (``kms:*`` for the account root),
 - ``"Resource": "*"`` inside KMS key policies, where it means "this key"; every non-root key statement
   must then carry conditions,
-- ``xray:PutTraceSegments`` / ``xray:PutTelemetryRecords`` on ``"*"`` (no resource-level permissions).
+- ``xray:PutTraceSegments`` / ``xray:PutTelemetryRecords`` on ``"*"`` (no resource-level permissions),
+- ``ses:GetAccount`` on ``"*"`` (the account has no resource type),
+- ``cloudwatch:PutMetricData`` on ``"*"`` only with a ``cloudwatch:namespace`` condition.
 Deny statements are not grants and may use ``*`` principals.
 """
 
@@ -17,6 +19,16 @@ from tfplan import POLICY_ATTRIBUTES
 
 XRAY_UPLOAD_ACTIONS = frozenset({"xray:PutTraceSegments", "xray:PutTelemetryRecords"})
 ROOT_STATEMENT_SID = "AccountRootManagesKeyThroughIam"
+ACCOUNT_WIDE_ACTIONS = frozenset({"ses:GetAccount"})
+NAMESPACE_PINNED_ACTIONS = frozenset({"cloudwatch:PutMetricData"})
+
+
+def _unscoped_by_design(actions: list[str], statement: dict[str, Any]) -> bool:
+    """Actions AWS offers no resource-level permission for (the documented exceptions above)."""
+    if set(actions) <= XRAY_UPLOAD_ACTIONS or set(actions) <= ACCOUNT_WIDE_ACTIONS:
+        return True
+    pinned = "cloudwatch:namespace" in statement.get("Condition", {}).get("StringEquals", {})
+    return set(actions) <= NAMESPACE_PINNED_ACTIONS and pinned
 
 
 def as_list(value: Any) -> list[Any]:
@@ -59,7 +71,7 @@ def wildcard_violations(address: str, resource_type: str, document: dict[str, An
             if resource == "*" and is_key_policy:
                 if not statement.get("Condition"):
                     problems.append(f"{address} {sid}: key statement without conditions")
-            elif resource == "*" and set(actions) <= XRAY_UPLOAD_ACTIONS:
+            elif resource == "*" and _unscoped_by_design(actions, statement):
                 continue
             elif resource != "*" and resource.endswith(":log-stream:*"):
                 continue  # log streams of one named log group

@@ -56,12 +56,16 @@ def lambda_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("EVENTS_TABLE_NAME", "ses-events-handler-test")
     monkeypatch.setenv("SENDING_PRIMARY_REGION", "us-east-1")
     monkeypatch.setenv("SENDING_STANDBY_REGION", "us-west-2")
-    monkeypatch.setenv("SUPPRESSION_SYNC_TARGET_REGION", "us-west-2")
     queue = "https://sqs.us-east-1.amazonaws.com/123456789012/ses-outbox"
     monkeypatch.setenv("OUTBOX_QUEUE_URL", queue)
     monkeypatch.setenv("OUTBOX_PARKED_QUEUE_URL", queue + "-parked")
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
     monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", "handler-test")
+    monkeypatch.setenv("SUPPRESSION_SYNC_TARGET_REGION", "us-west-2")
+    monkeypatch.setenv("SEND_QUOTA_METRIC_NAMESPACE", "SesMailPlatform")
+    monkeypatch.setenv(
+        "AUTO_PAUSE_ALARMS", '{"ses-test-ses-account-bounce-rate-critical": ["ses-test-marketing"]}'
+    )
     with mock_aws():
         yield
 
@@ -81,7 +85,13 @@ def resolve(dotted: str) -> Any:
 
 
 def test_every_lambda_module_is_found() -> None:
-    assert set(terraform_handlers()) == {"event_archive", "event_pipeline", "status_api"}
+    assert set(terraform_handlers()) == {
+        "auto_pause",
+        "event_archive",
+        "event_pipeline",
+        "quota_metric",
+        "status_api",
+    }
 
 
 @pytest.mark.usefixtures("lambda_environment")

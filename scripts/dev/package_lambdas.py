@@ -26,6 +26,8 @@ PACKAGE = "sesmail"
 
 # function name -> handler (module:function is documented for Terraform's `handler` argument).
 LAMBDAS: dict[str, str] = {
+    "auto_pause": "sesmail.handlers.auto_pause.handler",
+    "quota_metric": "sesmail.handlers.quota_metric.handler",
     "persister": "sesmail.handlers.persister.handler",
     "status_api": "sesmail.handlers.status_api.handler",
     "ledger": "sesmail.handlers.ledger.handler",

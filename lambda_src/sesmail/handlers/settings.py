@@ -7,13 +7,17 @@ is :class:`SettingsError` and the events table name, which both handlers need.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
+from sesmail.operations.pause import AlarmSetsError, parse_alarm_sets
+
 DEFAULT_RETENTION_DAYS: Final = 90
 MAX_RETENTION_DAYS: Final = 3650
 _BOOLEANS: Final = {"true": True, "false": False}
+_REGION: Final = re.compile(r"^[a-z]{2}(-[a-z]+)+-[0-9]$")
 
 
 class SettingsError(ValueError):
@@ -147,3 +151,49 @@ def load_settings(environ: Mapping[str, str] | None = None) -> PersisterSettings
     return PersisterSettings(
         events_table_name=table, retention_days=days, store_subject=_boolean(env, "STORE_SUBJECT")
     )
+
+
+@dataclass(frozen=True, slots=True)
+class QuotaMetricSettings:
+    """The quota publisher's environment: where the metric goes and which regions' quotas it reads."""
+
+    namespace: str
+    regions: tuple[str, ...]
+
+
+def load_quota_metric_settings(environ: Mapping[str, str] | None = None) -> QuotaMetricSettings:
+    """Read ``SEND_QUOTA_METRIC_NAMESPACE`` and ``SEND_QUOTA_REGIONS`` (comma-separated; default
+    ``AWS_REGION``, which the Lambda runtime sets). Each region's quota is its own."""
+    env = os.environ if environ is None else environ
+    namespace = env.get("SEND_QUOTA_METRIC_NAMESPACE", "").strip()
+    if not namespace or namespace.startswith("AWS/"):
+        raise SettingsError(
+            "SEND_QUOTA_METRIC_NAMESPACE must name a custom CloudWatch namespace (not AWS/...), "
+            f"got {namespace!r}"
+        )
+    raw = env.get("SEND_QUOTA_REGIONS", "").strip() or env.get("AWS_REGION", "").strip()
+    regions = tuple(dict.fromkeys(part.strip() for part in raw.split(",") if part.strip()))
+    if not regions:
+        raise SettingsError(
+            "SEND_QUOTA_REGIONS (or AWS_REGION) must name the regions whose quota is published"
+        )
+    bad = [region for region in regions if not _REGION.match(region)]
+    if bad:
+        raise SettingsError(f"SEND_QUOTA_REGIONS holds names that are not regions: {bad!r}")
+    return QuotaMetricSettings(namespace=namespace, regions=regions)
+
+
+@dataclass(frozen=True, slots=True)
+class AutoPauseSettings:
+    """Which configuration sets each watched alarm pauses."""
+
+    alarm_sets: Mapping[str, tuple[str, ...]]
+
+
+def load_auto_pause_settings(environ: Mapping[str, str] | None = None) -> AutoPauseSettings:
+    """Read ``AUTO_PAUSE_ALARMS``: JSON ``{"alarm name": ["configuration set", ...]}``."""
+    env = os.environ if environ is None else environ
+    try:
+        return AutoPauseSettings(alarm_sets=parse_alarm_sets(env.get("AUTO_PAUSE_ALARMS", "")))
+    except AlarmSetsError as error:
+        raise SettingsError(f"AUTO_PAUSE_ALARMS {error}") from None

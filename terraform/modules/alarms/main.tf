@@ -1,8 +1,18 @@
-# Alarm topic (own CMK) and the EventBridge route for SES pausing the account.
+# Alarm topics (one per severity, one CMK) and the EventBridge route for SES pausing the account.
+# The critical topic keeps the name the single topic had (`<name_prefix>-alarms`), so existing paging
+# subscriptions survive; warnings get a topic of their own (docs/decisions/0100-alarm-severity-and-delivery-health.md).
 locals {
-  partition         = "aws"
-  topic_name        = "${var.name_prefix}-alarms"
-  topic_arn         = "arn:${local.partition}:sns:${var.region}:${var.account_id}:${local.topic_name}"
+  partition  = "aws"
+  topic_name = "${var.name_prefix}-alarms"
+  topic_arn  = "arn:${local.partition}:sns:${var.region}:${var.account_id}:${local.topic_name}"
+  topic_arns = {
+    critical = local.topic_arn
+    warning  = "arn:${local.partition}:sns:${var.region}:${var.account_id}:${local.topic_name}-warning"
+  }
+  # What each severity notifies: the module's topic, then the caller's extra actions.
+  actions_by_severity = {
+    for severity, arn in local.topic_arns : severity => concat([arn], var.alarm_actions_by_severity[severity])
+  }
   rule_name         = "${var.name_prefix}-ses-sending-disabled"
   rule_arn          = "arn:${local.partition}:events:${var.region}:${var.account_id}:rule/${local.rule_name}"
   alarm_arn_pattern = "arn:${local.partition}:cloudwatch:${var.region}:${var.account_id}:alarm:${var.name_prefix}-*"
@@ -103,10 +113,37 @@ resource "aws_sns_topic_policy" "this" {
   policy = jsonencode(local.topic_policy)
 }
 
+# Warnings: the same CMK; only our alarms publish (no EventBridge rule targets this topic).
+resource "aws_sns_topic" "warning" {
+  name              = "${local.topic_name}-warning"
+  kms_master_key_id = aws_kms_key.this.arn
+  tags              = var.tags
+}
+
+resource "aws_sns_topic_policy" "warning" {
+  arn = aws_sns_topic.warning.arn
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      for statement in local.topic_policy.Statement : merge(statement, { Resource = local.topic_arns.warning })
+      if statement.Sid != "SendingDisabledRulePublishes"
+    ]
+  })
+}
+
 resource "aws_sns_topic_subscription" "email" {
   for_each = toset(var.alarm_email_addresses)
 
   topic_arn = aws_sns_topic.this.arn
+  protocol  = "email"
+  endpoint  = each.value
+}
+
+# On-call email sees warnings too; paging webhooks (below) only get critical alarms.
+resource "aws_sns_topic_subscription" "email_warning" {
+  for_each = toset(var.alarm_email_addresses)
+
+  topic_arn = aws_sns_topic.warning.arn
   protocol  = "email"
   endpoint  = each.value
 }

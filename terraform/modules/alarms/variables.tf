@@ -76,7 +76,7 @@ variable "runbook_base_url" {
 
 variable "alarm_email_addresses" {
   type        = list(string)
-  description = "Email addresses subscribed to the alarm topic (each must confirm the subscription)."
+  description = "Email addresses subscribed to both alarm topics, warning and critical (each must confirm each subscription)."
   default     = []
   nullable    = false
 
@@ -88,7 +88,7 @@ variable "alarm_email_addresses" {
 
 variable "alarm_https_endpoints" {
   type        = list(string)
-  description = "HTTPS endpoints (paging tool webhooks) subscribed to the alarm topic."
+  description = "HTTPS endpoints (paging tool webhooks) subscribed to the critical alarm topic only: warnings never page."
   default     = []
   nullable    = false
 
@@ -98,58 +98,122 @@ variable "alarm_https_endpoints" {
   }
 }
 
-variable "bounce_rate_warning" {
-  type        = number
-  description = "Reputation.BounceRate warning level, a fraction (0.025 = 2.5 %, half of the 5 % review threshold)."
-  default     = 0.025
+variable "thresholds" {
+  type = object({
+    bounce_rate = optional(object({
+      warning  = optional(number, 0.025)
+      critical = optional(number, 0.04)
+    }), {})
+    complaint_rate = optional(object({
+      warning  = optional(number, 0.0005)
+      critical = optional(number, 0.0008)
+    }), {})
+    send_quota_usage = optional(object({
+      warning  = optional(number, 0.8)
+      critical = optional(number, 0.95)
+    }), {})
+  })
+  description = "Warning and critical levels, all fractions: Reputation.BounceRate (default 0.025 / 0.04, half and 80 % of SES's 0.05 review threshold), Reputation.ComplaintRate (0.0005 / 0.0008 of 0.001) and the share of the 24-hour quota used (0.8 / 0.95, needs `send_quota_metric`)."
+  default     = {}
+  nullable    = false
 
   validation {
-    condition     = var.bounce_rate_warning > 0 && var.bounce_rate_warning < 0.05
-    error_message = "bounce_rate_warning is a fraction below SES's 0.05 review threshold (e.g. 0.025 for 2.5 %)."
+    condition     = alltrue([for level in values(var.thresholds.bounce_rate) : level > 0 && level < 0.05])
+    error_message = "thresholds.bounce_rate levels are fractions below SES's 0.05 review threshold (e.g. 0.04 for 4 %)."
+  }
+  validation {
+    condition     = alltrue([for level in values(var.thresholds.complaint_rate) : level > 0 && level < 0.001])
+    error_message = "thresholds.complaint_rate levels are fractions below SES's 0.001 review threshold (e.g. 0.0008 for 0.08 %)."
+  }
+  validation {
+    condition     = alltrue([for level in values(var.thresholds.send_quota_usage) : level > 0 && level <= 1])
+    error_message = "thresholds.send_quota_usage levels are fractions of the 24-hour quota, above 0 and at most 1."
+  }
+  validation {
+    condition     = alltrue([for kind, levels in var.thresholds : levels.warning < levels.critical])
+    error_message = "each thresholds entry needs warning below critical."
   }
 }
 
-variable "bounce_rate_critical" {
-  type        = number
-  description = "Reputation.BounceRate critical level, a fraction (0.04 = 4 %, 80 % of the 5 % review threshold)."
-  default     = 0.04
+variable "alarm_actions_by_severity" {
+  type = object({
+    warning  = optional(list(string), [])
+    critical = optional(list(string), [])
+  })
+  description = "Extra actions (SNS topic, Incident Manager response plan, ... ARNs) per severity, added to the module's own topic for that severity (`<name_prefix>-alarms` for critical, `<name_prefix>-alarms-warning` for warning). Typically the paging tool's topic under critical and a ticketing topic under warning."
+  default     = {}
+  nullable    = false
 
   validation {
-    condition     = var.bounce_rate_critical > 0 && var.bounce_rate_critical < 0.05
-    error_message = "bounce_rate_critical is a fraction below SES's 0.05 review threshold (e.g. 0.04 for 4 %)."
+    condition     = alltrue([for arn in concat(var.alarm_actions_by_severity.warning, var.alarm_actions_by_severity.critical) : can(regex("^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:[0-9]{0,12}:.+$", arn))])
+    error_message = "alarm_actions_by_severity entries must be ARNs."
   }
 }
 
-variable "complaint_rate_warning" {
-  type        = number
-  description = "Reputation.ComplaintRate warning level, a fraction (0.0005 = 0.05 %, half of the 0.1 % review threshold)."
-  default     = 0.0005
-
-  validation {
-    condition     = var.complaint_rate_warning > 0 && var.complaint_rate_warning < 0.001
-    error_message = "complaint_rate_warning is a fraction below SES's 0.001 review threshold (e.g. 0.0005 for 0.05 %)."
-  }
-}
-
-variable "complaint_rate_critical" {
-  type        = number
-  description = "Reputation.ComplaintRate critical level, a fraction (0.0008 = 0.08 %, 80 % of the 0.1 % review threshold)."
-  default     = 0.0008
-
-  validation {
-    condition     = var.complaint_rate_critical > 0 && var.complaint_rate_critical < 0.001
-    error_message = "complaint_rate_critical is a fraction below SES's 0.001 review threshold (e.g. 0.0008 for 0.08 %)."
-  }
+variable "send_quota_metric" {
+  type = object({
+    namespace   = string
+    metric_name = string
+    dimensions  = map(string)
+  })
+  description = "The custom metric of the share of the 24-hour quota used (quota_metric module output `metric`). Null: no quota alarms (and the legacy `daily_send_threshold` alarm if that is set)."
+  default     = null
 }
 
 variable "daily_send_threshold" {
   type        = number
-  description = "Alarm when SES Send count over a day reaches this many. The quota (Max24HourSend) is not a metric: set this to ~80 % of the account's quota."
+  description = "Deprecated: the fixed `AWS/SES Send` daily-sum alarm, kept only while `send_quota_metric` is null. It counts messages over calendar-aligned days while the quota counts recipients over a rolling 24 hours; wire the quota_metric module instead."
+  default     = null
 
   validation {
-    condition     = var.daily_send_threshold >= 1
-    error_message = "daily_send_threshold must be a positive number of sends."
+    condition     = var.daily_send_threshold == null ? true : var.daily_send_threshold >= 1
+    error_message = "daily_send_threshold must be a positive number of sends (or null)."
   }
+}
+
+variable "delivery_health" {
+  type = object({
+    enabled                 = optional(bool, true)
+    min_sends               = optional(number, 100)
+    delay_rate_warning      = optional(number, 0.05)
+    rejects_warning         = optional(number, 5)
+    rendering_failures      = optional(number, 1)
+    delivery_ratio_critical = optional(number, 0.9)
+  })
+  description = "Per-configuration-set delivery-health alarms on the CloudWatch event destination's metrics (dimension `ses:configuration-set`): DeliveryDelay/Send at or above `delay_rate_warning` (warning), Reject count per hour at or above `rejects_warning` (warning), RenderingFailure count at or above `rendering_failures` in 5 minutes (critical), Delivery/Send below `delivery_ratio_critical` over two hours (critical). Ratios only count once an hour has `min_sends` sends."
+  default     = {}
+  nullable    = false
+
+  validation {
+    condition = (
+      var.delivery_health.delay_rate_warning > 0 && var.delivery_health.delay_rate_warning < 1 &&
+      var.delivery_health.delivery_ratio_critical > 0 && var.delivery_health.delivery_ratio_critical < 1
+    )
+    error_message = "delivery_health.delay_rate_warning and delivery_ratio_critical are fractions between 0 and 1."
+  }
+  validation {
+    condition     = var.delivery_health.min_sends >= 1 && var.delivery_health.rejects_warning >= 1 && var.delivery_health.rendering_failures >= 1
+    error_message = "delivery_health.min_sends, rejects_warning and rendering_failures are counts of at least 1."
+  }
+}
+
+variable "outbox_queue_name" {
+  type        = string
+  description = "Name of the failover outbox queue (sending failover), shown on the dashboard with its age. Null: no outbox panel."
+  default     = null
+}
+
+variable "sending_metrics_namespace" {
+  type        = string
+  description = "Namespace of the sending library's metrics (Failovers, CircuitOpened, OutboxQueued, ...), shown on the dashboard. Null: no failover panel."
+  default     = null
+}
+
+variable "dashboard_enabled" {
+  type        = bool
+  description = "Create the CloudWatch dashboard `<name_prefix>-mail` built from the same metric specs as the alarms."
+  default     = true
+  nullable    = false
 }
 
 variable "queue_oldest_message_age_seconds" {

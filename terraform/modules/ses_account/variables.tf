@@ -9,3 +9,17 @@ variable "suppressed_reasons" {
     error_message = "suppressed_reasons may only hold BOUNCE and COMPLAINT, each at most once."
   }
 }
+
+variable "vdm" {
+  type = object({
+    engagement_metrics        = optional(string, "DISABLED")
+    optimized_shared_delivery = optional(string, "ENABLED")
+  })
+  description = "Enable Virtual Deliverability Manager for the account (billed per message). Null: VDM untouched. Set it when any configuration set's `vdm_options` enables a feature (ses_configuration_set output `vdm_requested`)."
+  default     = null
+
+  validation {
+    condition     = var.vdm == null ? true : alltrue([for value in [var.vdm.engagement_metrics, var.vdm.optimized_shared_delivery] : contains(["ENABLED", "DISABLED"], value)])
+    error_message = "vdm.engagement_metrics and vdm.optimized_shared_delivery must be ENABLED or DISABLED."
+  }
+}

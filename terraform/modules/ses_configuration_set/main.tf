@@ -3,6 +3,14 @@
 
 locals {
   sending_pool_name = var.dedicated_ip_pool != null ? aws_sesv2_dedicated_ip_pool.this[0].pool_name : var.sending_pool_name
+
+  # SES adds its open pixel and rewrites every link only for sets whose destinations ask for OPEN or
+  # CLICK (or whose VDM engagement metrics are on). Off unless the set opts in: a rewritten password
+  # reset link leaks the token to a tracking redirect and looks like phishing to careful readers.
+  engagement_event_types = ["OPEN", "CLICK"]
+  event_types            = var.engagement_tracking_enabled ? var.event_types : [for t in var.event_types : t if !contains(local.engagement_event_types, t)]
+  eventbridge_event_types = (var.engagement_tracking_enabled ? var.eventbridge_event_types
+  : [for t in var.eventbridge_event_types : t if !contains(local.engagement_event_types, t)])
 }
 
 resource "aws_sesv2_dedicated_ip_pool" "this" {
@@ -20,6 +28,8 @@ resource "aws_sesv2_configuration_set" "this" {
   delivery_options {
     tls_policy        = var.tls_policy
     sending_pool_name = local.sending_pool_name
+    # Null keeps SES's default (it retries for up to about 14 hours).
+    max_delivery_seconds = var.max_delivery_seconds
   }
 
   # Per-set Reputation.BounceRate / ComplaintRate metrics: the alarms watch these.
@@ -70,6 +80,10 @@ resource "aws_sesv2_configuration_set" "this" {
     precondition {
       condition     = var.tls_policy == "REQUIRE" || var.allow_insecure_tls
       error_message = "tls_policy = \"OPTIONAL\" lets SES deliver in clear text: set allow_insecure_tls = true to confirm, or keep REQUIRE."
+    }
+    precondition {
+      condition     = var.engagement_tracking_enabled || (var.tracking_options == null && try(var.vdm_options.engagement_metrics, null) != "ENABLED")
+      error_message = "tracking_options and vdm_options.engagement_metrics = ENABLED track opens and clicks: set engagement_tracking_enabled = true (marketing sets only)."
     }
     precondition {
       condition     = var.dedicated_ip_pool == null || var.sending_pool_name == null

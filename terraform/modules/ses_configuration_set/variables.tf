@@ -117,7 +117,7 @@ variable "sns_topic_arn" {
 
 variable "event_types" {
   type        = list(string)
-  description = "Event types published to SNS. Default: all ten, so support can answer any \"what happened to my mail\" question."
+  description = "Event types published to SNS. Default: all ten, so support can answer any \"what happened to my mail\" question; OPEN and CLICK are dropped unless `engagement_tracking_enabled`."
   default     = ["SEND", "REJECT", "BOUNCE", "COMPLAINT", "DELIVERY", "OPEN", "CLICK", "RENDERING_FAILURE", "DELIVERY_DELAY", "SUBSCRIPTION"]
   nullable    = false
 
@@ -147,6 +147,45 @@ variable "eventbridge_event_types" {
       for t in var.eventbridge_event_types : contains(["SEND", "REJECT", "BOUNCE", "COMPLAINT", "DELIVERY", "OPEN", "CLICK", "RENDERING_FAILURE", "DELIVERY_DELAY", "SUBSCRIPTION"], t)
     ])
     error_message = "eventbridge_event_types must be a non-empty list of SEND, REJECT, BOUNCE, COMPLAINT, DELIVERY, OPEN, CLICK, RENDERING_FAILURE, DELIVERY_DELAY, SUBSCRIPTION."
+  }
+}
+
+variable "engagement_tracking_enabled" {
+  type        = bool
+  description = "Track opens and clicks (SES adds a pixel and rewrites every link). Off by default, which is right for transactional mail: OPEN and CLICK are then dropped from every destination's event types, and `tracking_options` or VDM engagement metrics are refused. Marketing sets opt in, preferably with a custom HTTPS tracking domain (`tracking_options`)."
+  default     = false
+  nullable    = false
+}
+
+variable "max_delivery_seconds" {
+  type        = number
+  description = "Give up delivering after this many seconds (300-50400). Null: SES's default (about 14 hours). One-time codes and login links are worthless after minutes: a short limit turns a late delivery into a clear failure the sender can act on."
+  default     = null
+
+  validation {
+    condition     = var.max_delivery_seconds == null ? true : (var.max_delivery_seconds >= 300 && var.max_delivery_seconds <= 50400 && floor(var.max_delivery_seconds) == var.max_delivery_seconds)
+    error_message = "max_delivery_seconds must be a whole number of seconds from 300 (5 minutes) to 50400 (14 hours), or null."
+  }
+}
+
+variable "cloudwatch_metrics_enabled" {
+  type        = bool
+  description = "Publish event counts to CloudWatch with the `ses:configuration-set` dimension (the delivery-health alarms and the dashboard need them; each metric is a billed custom metric)."
+  default     = true
+  nullable    = false
+}
+
+variable "cloudwatch_event_types" {
+  type        = list(string)
+  description = "Event types counted in CloudWatch when `cloudwatch_metrics_enabled`."
+  default     = ["SEND", "REJECT", "BOUNCE", "COMPLAINT", "DELIVERY", "RENDERING_FAILURE", "DELIVERY_DELAY"]
+  nullable    = false
+
+  validation {
+    condition = length(var.cloudwatch_event_types) > 0 && alltrue([
+      for t in var.cloudwatch_event_types : contains(["SEND", "REJECT", "BOUNCE", "COMPLAINT", "DELIVERY", "RENDERING_FAILURE", "DELIVERY_DELAY", "SUBSCRIPTION"], t)
+    ])
+    error_message = "cloudwatch_event_types must be a non-empty list of SEND, REJECT, BOUNCE, COMPLAINT, DELIVERY, RENDERING_FAILURE, DELIVERY_DELAY, SUBSCRIPTION (OPEN and CLICK are not counted here)."
   }
 }
 

@@ -37,3 +37,12 @@ resource "aws_sesv2_email_identity_mail_from_attributes" "this" {
   mail_from_domain       = local.mail_from_domain
   behavior_on_mx_failure = var.mail_from_behavior_on_mx_failure
 }
+
+# Bounces and complaints reach the event pipeline through the default configuration set's event
+# destinations, so SES's emails of them to the Return-Path are noise in someone's inbox (and personal
+# data in yet another place). SES keeps emailing them anyway when no other route for bounces and
+# complaints exists, so turning forwarding off cannot lose the signal (docs/decisions/0102-safer-ses-defaults.md).
+resource "aws_sesv2_email_identity_feedback_attributes" "this" {
+  email_identity           = aws_sesv2_email_identity.this.email_identity
+  email_forwarding_enabled = var.email_feedback_forwarding_enabled
+}

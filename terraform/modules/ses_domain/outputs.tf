@@ -39,3 +39,8 @@ output "route53_record_fqdns" {
   description = "FQDNs of the Route53 records created, by role (`dkim-0`, `mail-from-mx`, `dmarc`, ...); empty without a zone."
   value       = { for key, record in aws_route53_record.this : key => record.fqdn }
 }
+
+output "email_feedback_forwarding_enabled" {
+  description = "Whether SES emails bounce and complaint notifications to the Return-Path address."
+  value       = aws_sesv2_email_identity_feedback_attributes.this.email_forwarding_enabled
+}

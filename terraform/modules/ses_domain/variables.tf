@@ -145,6 +145,13 @@ variable "dmarc" {
   }
 }
 
+variable "email_feedback_forwarding_enabled" {
+  type        = bool
+  description = "Email bounce and complaint notifications to the message's Return-Path. Off by default: the identity's default configuration set publishes them as events (SES still emails them if no other route exists)."
+  default     = false
+  nullable    = false
+}
+
 variable "tags" {
   type        = map(string)
   description = "Tags for the email identity."

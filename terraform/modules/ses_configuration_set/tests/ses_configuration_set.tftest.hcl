@@ -55,7 +55,7 @@ run "defaults_require_tls_and_publish_reputation_metrics" {
   }
 }
 
-run "sns_destination_enabled_with_all_ten_event_types" {
+run "sns_destination_enabled_with_every_type_but_engagement_by_default" {
   command = plan
 
   assert {
@@ -64,13 +64,9 @@ run "sns_destination_enabled_with_all_ten_event_types" {
   }
   assert {
     condition = aws_sesv2_configuration_set_event_destination.sns.event_destination[0].matching_event_types == toset([
-      "SEND", "REJECT", "BOUNCE", "COMPLAINT", "DELIVERY", "OPEN", "CLICK", "RENDERING_FAILURE", "DELIVERY_DELAY", "SUBSCRIPTION",
+      "SEND", "REJECT", "BOUNCE", "COMPLAINT", "DELIVERY", "RENDERING_FAILURE", "DELIVERY_DELAY", "SUBSCRIPTION",
     ])
-    error_message = "All ten event types must be published by default."
-  }
-  assert {
-    condition     = length(aws_sesv2_configuration_set_event_destination.sns.event_destination[0].matching_event_types) == 10
-    error_message = "Exactly ten event types by default."
+    error_message = "Every event type except OPEN and CLICK (tracking off) is published by default."
   }
   assert {
     condition     = aws_sesv2_configuration_set_event_destination.sns.event_destination[0].sns_destination[0].topic_arn == var.sns_topic_arn
@@ -160,8 +156,9 @@ run "tracking_and_vdm_options" {
   command = plan
 
   variables {
-    tracking_options = { custom_redirect_domain = "track.example.com" }
-    vdm_options      = { engagement_metrics = "ENABLED", optimized_shared_delivery = "DISABLED" }
+    engagement_tracking_enabled = true
+    tracking_options            = { custom_redirect_domain = "track.example.com" }
+    vdm_options                 = { engagement_metrics = "ENABLED", optimized_shared_delivery = "DISABLED" }
   }
 
   assert {
@@ -178,6 +175,90 @@ run "tracking_and_vdm_options" {
     )
     error_message = "VDM options must reach the set."
   }
+  assert {
+    condition     = contains(aws_sesv2_configuration_set_event_destination.sns.event_destination[0].matching_event_types, "OPEN") && contains(aws_sesv2_configuration_set_event_destination.sns.event_destination[0].matching_event_types, "CLICK")
+    error_message = "A set that opts in to tracking publishes OPEN and CLICK."
+  }
+}
+
+run "cloudwatch_destination_keyed_on_the_configuration_set" {
+  command = plan
+
+  assert {
+    condition = (
+      aws_sesv2_configuration_set_event_destination.cloudwatch[0].event_destination[0].enabled == true &&
+      aws_sesv2_configuration_set_event_destination.cloudwatch[0].event_destination[0].cloud_watch_destination[0].dimension_configuration == tolist([{
+        dimension_name = "ses:configuration-set", dimension_value_source = "MESSAGE_TAG", default_dimension_value = "transactional"
+      }])
+    )
+    error_message = "CloudWatch counts use SES's ses:configuration-set auto-tag as the dimension."
+  }
+  assert {
+    condition = aws_sesv2_configuration_set_event_destination.cloudwatch[0].event_destination[0].matching_event_types == toset([
+      "SEND", "REJECT", "BOUNCE", "COMPLAINT", "DELIVERY", "RENDERING_FAILURE", "DELIVERY_DELAY",
+    ])
+    error_message = "Only the counts alarms and the dashboard read are published (each is a billed custom metric)."
+  }
+  assert {
+    condition     = aws_sesv2_configuration_set.this.delivery_options[0].max_delivery_seconds == null
+    error_message = "SES's default delivery window unless asked."
+  }
+}
+
+run "cloudwatch_destination_can_be_turned_off" {
+  command = plan
+  variables {
+    cloudwatch_metrics_enabled = false
+  }
+
+  assert {
+    condition     = length(aws_sesv2_configuration_set_event_destination.cloudwatch) == 0
+    error_message = "No CloudWatch destination when disabled."
+  }
+}
+
+run "one_time_codes_fail_fast" {
+  command = plan
+  variables {
+    max_delivery_seconds = 900
+  }
+
+  assert {
+    condition     = aws_sesv2_configuration_set.this.delivery_options[0].max_delivery_seconds == 900
+    error_message = "max_delivery_seconds reaches the set."
+  }
+}
+
+run "rejects_max_delivery_below_five_minutes" {
+  command = plan
+  variables {
+    max_delivery_seconds = 60
+  }
+  expect_failures = [var.max_delivery_seconds]
+}
+
+run "rejects_tracking_domain_without_tracking_opt_in" {
+  command = plan
+  variables {
+    tracking_options = { custom_redirect_domain = "track.example.com" }
+  }
+  expect_failures = [aws_sesv2_configuration_set.this]
+}
+
+run "rejects_vdm_engagement_without_tracking_opt_in" {
+  command = plan
+  variables {
+    vdm_options = { engagement_metrics = "ENABLED" }
+  }
+  expect_failures = [aws_sesv2_configuration_set.this]
+}
+
+run "rejects_open_in_cloudwatch_types" {
+  command = plan
+  variables {
+    cloudwatch_event_types = ["SEND", "OPEN"]
+  }
+  expect_failures = [var.cloudwatch_event_types]
 }
 
 run "eventbridge_destination_on_default_bus" {

@@ -42,6 +42,27 @@ run "easy_dkim_2048_with_configuration_set_by_default" {
   }
 }
 
+run "email_feedback_forwarding_off_by_default" {
+  command = plan
+
+  assert {
+    condition     = aws_sesv2_email_identity_feedback_attributes.this.email_forwarding_enabled == false && aws_sesv2_email_identity_feedback_attributes.this.email_identity == var.domain
+    error_message = "Bounce and complaint emails to the Return-Path are off: events carry them."
+  }
+}
+
+run "email_feedback_forwarding_can_be_kept" {
+  command = plan
+  variables {
+    email_feedback_forwarding_enabled = true
+  }
+
+  assert {
+    condition     = aws_sesv2_email_identity_feedback_attributes.this.email_forwarding_enabled == true
+    error_message = "Forwarding is an explicit opt-in."
+  }
+}
+
 run "mail_from_on_subdomain_defaults_to_use_default_value" {
   command = plan
 
