@@ -98,8 +98,9 @@ def test_event_table_is_cmk_encrypted_with_pitr(env_plan) -> None:  # type: igno
 def test_every_cmk_rotates(env_plan) -> None:  # type: ignore[no-untyped-def]
     env, plan = env_plan
     keys = resources_of_type(plan, "aws_kms_key")
-    # pipeline + alarm topic; production adds the standby's alarm and event topic keys and the archive
-    assert len(keys) == {"staging": 2, "production": 5}[env]
+    # pipeline + alarm topics + quota publisher; production adds the standby's alarm and event topic keys
+    # and the archive
+    assert len(keys) == {"staging": 3, "production": 6}[env]
     assert all(key["values"]["enable_key_rotation"] for key in keys)
 
 
@@ -112,10 +113,14 @@ def test_no_wildcard_action_or_resource_outside_the_key_root_statement(env_plan)
     # THEN the only policies not known at plan time are the persister's KMS policy (it names the CMK's
     # ARN; the module test and the applied-state check in test_local_apply.py cover its content) and,
     # where the archive is on (production), the archive's IAM documents naming its key, stream and
-    # the topic (modules/event_archive/tests assert them)
+    # the topic (modules/event_archive/tests assert them); the quota publisher's key policy names its
+    # CMK too (modules/eventbridge_function/tests)
     archive = [a for a in unknown if a.startswith("module.event_archive[0].aws_iam_role")]
     assert bool(archive) is (env == "production")
-    assert sorted(set(unknown) - set(archive)) == ["module.event_pipeline.aws_iam_role_policy.kms.policy"]
+    assert sorted(set(unknown) - set(archive)) == [
+        "module.event_pipeline.aws_iam_role_policy.kms.policy",
+        "module.quota_metric.module.function.aws_iam_role_policy.kms.policy",
+    ]
     assert len(known) >= 6
     # AND no known document grants a wildcard outside the documented exceptions
     problems = [p for address, rtype, doc in known for p in wildcard_violations(address, rtype, doc)]
@@ -130,6 +135,25 @@ def test_wildcard_rule_catches_a_violation() -> None:
     assert wildcard_violations("key", "aws_kms_key", key) == ["key Svc: key statement without conditions"]
 
 
+def test_wildcard_rule_allows_only_unscoped_reads_and_pinned_metrics() -> None:
+    """ses:GetAccount has no resource; PutMetricData on "*" only when pinned to a namespace."""
+    quota = {"Sid": "Q", "Effect": "Allow", "Action": ["ses:GetAccount"], "Resource": "*"}
+    pinned = {
+        "Sid": "M",
+        "Effect": "Allow",
+        "Action": ["cloudwatch:PutMetricData"],
+        "Resource": "*",
+        "Condition": {"StringEquals": {"cloudwatch:namespace": "SesMailPlatform"}},
+    }
+    loose = {"Sid": "L", "Effect": "Allow", "Action": ["cloudwatch:PutMetricData"], "Resource": "*"}
+    mixed = {"Sid": "X", "Effect": "Allow", "Action": ["ses:GetAccount", "ses:SendEmail"], "Resource": "*"}
+    assert wildcard_violations("role", "aws_iam_role_policy", {"Statement": [quota, pinned]}) == []
+    assert wildcard_violations("role", "aws_iam_role_policy", {"Statement": [loose, mixed]}) == [
+        "role L: wildcard resource *",
+        "role X: wildcard resource *",
+    ]
+
+
 def test_every_alarm_has_an_action(env_plan) -> None:  # type: ignore[no-untyped-def]
     env, plan = env_plan
     alarms = [c for c in plan["resource_changes"] if c["type"] == "aws_cloudwatch_metric_alarm"]
@@ -138,19 +162,19 @@ def test_every_alarm_has_an_action(env_plan) -> None:  # type: ignore[no-untyped
         after, unknown = change["change"]["after"], change["change"]["after_unknown"]
         # The topic ARN is only known after apply, which makes the whole set unknown at plan time.
         assert after.get("alarm_actions") or unknown.get("alarm_actions") is True, change["address"]
-    # ... and what it will hold is the alarm topic, for every alarm block (the map-driven one and the
-    # metric-math events-stopped alarm)
-    # (the alarms module is called twice: the primary's and the standby's, each with its own topic),
-    # and the archive's ledger alarms use the alarm topic the environment passes in
+    # ... and what it will hold is its severity's actions, for every alarm block (the map-driven one,
+    # the metric-math ratios and events-stopped), in both calls of the alarms module (the primary's and
+    # the standby's, each with its own topics); the archive's ledger alarms (warnings) use the warning
+    # topic the environment passes in
     calls = plan["configuration"]["root_module"]["module_calls"]
     for name in ("alarms", "standby_alarms"):
         resources = calls[name]["module"]["resources"]
         configs = [r for r in resources if r["type"] == "aws_cloudwatch_metric_alarm"]
-        assert len(configs) == 2
+        assert len(configs) == 3
         for config in configs:
-            assert references(config, "alarm_actions") == ["aws_sns_topic.this.arn", "aws_sns_topic.this"]
+            assert "local.actions_by_severity" in references(config, "alarm_actions")
     assert (
-        "module.alarms.alarm_topic_arn"
+        "module.alarms.alarm_topic_arns_by_severity.warning"
         in calls["event_archive"]["expressions"]["ledger_alarm_topic_arn"]["references"]
     )
     targets = [t for t in resources_of_type(plan, "aws_cloudwatch_event_target") if "alarms" in t["address"]]

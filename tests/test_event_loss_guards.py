@@ -112,8 +112,9 @@ def key_address(plan: Any, path: list[str], references: list[str]) -> str:
 def test_every_encrypted_log_group_is_allowed_by_its_keys_policy(plan: Any) -> None:
     # GIVEN every log group of production with the status API on
     groups = [r for r in all_planned_resources(plan) if r["type"] == "aws_cloudwatch_log_group"]
-    # persister, status API function and access log, archive Firehose errors, ledger function
-    assert len(groups) == 5
+    # persister, status API function and access log, archive Firehose errors, ledger function, quota
+    # publisher
+    assert len(groups) == 6
     keys = {r["address"]: r for r in all_planned_resources(plan) if r["type"] == "aws_kms_key"}
     for group in groups:
         # WHEN its kms_key_id is followed to the key it names

@@ -33,6 +33,22 @@ NEW_FEATURES_OFF = (
 )
 
 
+# Issue 16 (decisions 0100-0102) changes the old layout on purpose, in place: the fixed daily Send alarm
+# gives way to the quota-usage alarms, every alarm gains a severity (description, tag, warning topic),
+# OPEN and CLICK leave the destinations of sets without engagement tracking; and it adds resources.
+# Anything else must still be the old layout exactly.
+ISSUE_16_REMOVED = {'module.alarms.aws_cloudwatch_metric_alarm.this["ses-daily-send-quota"]'}
+ISSUE_16_CHANGED_TYPES = {"aws_cloudwatch_metric_alarm", "aws_sesv2_configuration_set_event_destination"}
+ISSUE_16_NEW = re.compile(
+    r"^(module\.quota_metric\."
+    r"|module\.alarms\.(aws_sns_topic\.warning|aws_sns_topic_policy\.warning|aws_sns_topic_subscription\.email_warning"
+    r"|aws_cloudwatch_dashboard\.this|aws_cloudwatch_metric_alarm\.ratio"
+    r'|aws_cloudwatch_metric_alarm\.this\["ses-(send-quota-|cs-.*-(rejects|rendering-failures)"))'
+    r"|.*aws_sesv2_configuration_set_event_destination\.cloudwatch\[0\]$"
+    r"|.*aws_sesv2_email_identity_feedback_attributes\.this$)"
+)
+
+
 def moved_blocks() -> list[tuple[str, str]]:
     return MOVED.findall((ROOT / "terraform/envs/shared/moved.tf").read_text())
 
@@ -45,9 +61,17 @@ def new_address(old: str, moves: list[tuple[str, str]]) -> str:
     return old
 
 
+# A code change changes every function's zip (they share the package): the hash is not layout.
+CODE_DEPENDENT = ("source_code_hash",)
+
+
+def without_code(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if k not in CODE_DEPENDENT}
+
+
 def planned(plan: Any) -> dict[str, dict[str, Any]]:
     return {
-        change["address"]: change["change"]["after"]
+        change["address"]: without_code(change["change"]["after"])
         for change in plan["resource_changes"]
         if change["mode"] == "managed"
     }
@@ -84,14 +108,18 @@ def test_every_old_address_maps_to_the_same_resource_and_nothing_else_is_planned
     assert len(old) > 60
     moves = moved_blocks()
     # WHEN each old address is followed through the moved blocks
-    mapped = {address: new_address(address, moves) for address in old}
+    mapped = {address: new_address(address, moves) for address in old if address not in ISSUE_16_REMOVED}
     # THEN it names a planned resource of the same type with the same values
     missing = sorted(a for a, target in mapped.items() if target not in new)
     assert missing == []
-    changed = sorted(a for a, target in mapped.items() if new[target] != old[a]["values"])
+    changed = sorted(
+        a
+        for a, target in mapped.items()
+        if new[target] != without_code(old[a]["values"]) and old[a]["type"] not in ISSUE_16_CHANGED_TYPES
+    )
     assert changed == []
-    # AND the new layout plans nothing the old one did not have
-    assert sorted(set(new) - set(mapped.values())) == []
+    # AND the new layout plans nothing the old one did not have, but issue 16's additions
+    assert sorted(a for a in set(new) - set(mapped.values()) if not ISSUE_16_NEW.match(a)) == []
 
 
 def statements(document: str) -> list[dict[str, Any]]:
@@ -111,11 +139,13 @@ def test_production_example_with_standby_and_archive_changes_only_the_queue_and_
     moves = moved_blocks()
     differing = {}
     for address, entry in old.items():
+        if address in ISSUE_16_REMOVED:
+            continue
         target = new_address(address, moves)
         # THEN every old resource is still planned at its mapped address
         assert target in new, address
-        if new[target] != entry["values"]:
-            differing[target] = (entry["values"], new[target])
+        if new[target] != without_code(entry["values"]) and entry["type"] not in ISSUE_16_CHANGED_TYPES:
+            differing[target] = (without_code(entry["values"]), new[target])
     # AND only the queue and the pipeline key differ: each gains the statement for the standby topic
     assert sorted(differing) == [
         "module.event_pipeline.aws_kms_key.this",

@@ -91,7 +91,8 @@ def test_identities_and_configuration_sets_in_both_regions_mirror_each_other(pla
         )
         for region, found in destinations.items()
     }
-    assert types[PRIMARY] == types[STANDBY] and len(types[STANDBY]) == 2
+    # (an SNS and a CloudWatch destination per set)
+    assert types[PRIMARY] == types[STANDBY] and len(types[STANDBY]) == 4
     identities = by_region(plan, "aws_sesv2_email_identity")
     for region in (PRIMARY, STANDBY):
         assert sorted(i["values"]["email_identity"] for i in identities[region]) == [
@@ -224,7 +225,9 @@ def test_reputation_and_event_alarms_per_region(plan: Any) -> None:
             assert f"{PREFIX}-ses-{scope}-{kind}-critical" in alarms
     assert standby["event-subscription-dlq-not-empty"]["dimensions"] == {"QueueName": STANDBY_DLQ}
     assert standby["event-topic-delivery-failures"]["dimensions"] == {"TopicName": f"{PREFIX}-ses-events"}
-    assert "events-stopped" in standby and "ses-daily-send-quota" in standby
+    assert "events-stopped" in standby and "ses-send-quota-warning" in standby
+    # each region's quota alarms read that region's usage
+    assert standby["ses-send-quota-critical"]["dimensions"] == {"Region": STANDBY}
     # the queue and the persister are the primary's: alarmed there only
     assert not [
         name

@@ -10,7 +10,7 @@ variable "event_archive_enabled" {
 
 variable "event_archive_ledger_enabled" {
   type        = bool
-  description = "Run the daily delivery ledger over the archive (needs event_archive_enabled); its alarms notify the alarm topic."
+  description = "Run the daily delivery ledger over the archive (needs event_archive_enabled); its alarms (warnings) notify the warning alarm topic."
   default     = false
   nullable    = false
 
@@ -43,7 +43,7 @@ module "event_archive" {
   partition_start_date   = var.event_archive_partition_start_date
   ledger_enabled         = var.event_archive_ledger_enabled
   ledger_lambda_zip_path = var.event_archive_ledger_enabled ? var.ledger_zip_path : null
-  ledger_alarm_topic_arn = module.alarms.alarm_topic_arn
+  ledger_alarm_topic_arn = module.alarms.alarm_topic_arns_by_severity.warning # the ledger alarms are warnings
 }
 
 output "archive_bucket_name" {

@@ -14,6 +14,12 @@ variable "configuration_sets" {
       custom_redirect_domain = string
       https_policy           = optional(string, "REQUIRE")
     }))
+    engagement_tracking_enabled = optional(bool, false)
+    max_delivery_seconds        = optional(number)
+    vdm_options = optional(object({
+      engagement_metrics        = optional(string)
+      optimized_shared_delivery = optional(string)
+    }))
   }))
   description = "SES configuration sets by short name (lower case, digits, '-'); each is created as `<name_prefix>-<key>`, e.g. ses-production-transactional, in the primary and (standby_enabled) the standby region. `event_types` null = all ten. See modules/ses_configuration_set for the fields."
   nullable    = false

@@ -18,6 +18,10 @@ module "ses_account" {
   source = "../ses_account"
 
   suppressed_reasons = var.account_suppressed_reasons
+  # VDM is account-wide and billed: on only when a set turns a VDM feature on.
+  vdm = anytrue([
+    for cs in values(var.configuration_sets) : cs.vdm_options == null ? false : contains([cs.vdm_options.engagement_metrics, cs.vdm_options.optimized_shared_delivery], "ENABLED")
+  ]) ? {} : null
 }
 
 module "ses_configuration_set" {
@@ -31,6 +35,10 @@ module "ses_configuration_set" {
   sending_pool_name  = each.value.sending_pool_name
   dedicated_ip_pool  = each.value.dedicated_ip_pool
   tracking_options   = each.value.tracking_options
+
+  engagement_tracking_enabled = each.value.engagement_tracking_enabled
+  max_delivery_seconds        = each.value.max_delivery_seconds
+  vdm_options                 = each.value.vdm_options
 
   eventbridge_enabled = var.eventbridge_enabled
   tags                = var.tags

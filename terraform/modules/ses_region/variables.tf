@@ -41,6 +41,12 @@ variable "configuration_sets" {
       custom_redirect_domain = string
       https_policy           = optional(string, "REQUIRE")
     }))
+    engagement_tracking_enabled = optional(bool, false)
+    max_delivery_seconds        = optional(number)
+    vdm_options = optional(object({
+      engagement_metrics        = optional(string)
+      optimized_shared_delivery = optional(string)
+    }))
   }))
   description = "Configuration sets by short name, created as `<name_prefix>-<key>`; all require TLS and publish reputation metrics. `event_types` null = all ten. See modules/ses_configuration_set."
   nullable    = false

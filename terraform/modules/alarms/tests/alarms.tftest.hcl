@@ -422,7 +422,7 @@ run "standby_region_instance_leaves_out_queue_and_persister_alarms" {
     error_message = "no queue, DLQ or persister alarms without a queue"
   }
   assert {
-    condition     = alltrue([for k in ["ses-daily-send-quota", "event-topic-delivery-failures", "event-subscription-dlq-not-empty", "ses-cs-transactional-bounce-rate-critical", "ses-account-complaint-rate-critical"] : contains(keys(aws_cloudwatch_metric_alarm.this), k)])
+    condition     = alltrue([for k in ["ses-send-quota-warning", "event-topic-delivery-failures", "event-subscription-dlq-not-empty", "ses-cs-transactional-bounce-rate-critical", "ses-account-complaint-rate-critical"] : contains(keys(aws_cloudwatch_metric_alarm.this), k)])
     error_message = "reputation, quota, topic delivery and subscription DLQ alarms stay"
   }
   assert {
