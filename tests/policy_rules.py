@@ -5,7 +5,8 @@ Rule (docs/decisions/0021-iam-wildcards.md): no ``*`` in an Action or Resource, 
 - ``"Resource": "*"`` inside KMS key policies, where it means "this key"; every non-root key statement
   must then carry conditions,
 - ``xray:PutTraceSegments`` / ``xray:PutTelemetryRecords`` on ``"*"`` (no resource-level permissions),
-- ``ses:GetAccount`` on ``"*"`` (the account has no resource type),
+- ``ses:GetAccount`` and ``ses:GetSuppressedDestination`` on ``"*"`` (the account and its suppression
+  list have no resource type; the console reads one entry, decision 0090),
 - ``cloudwatch:PutMetricData`` on ``"*"`` only with a ``cloudwatch:namespace`` condition.
 Deny statements are not grants and may use ``*`` principals.
 """
@@ -19,7 +20,7 @@ from tfplan import POLICY_ATTRIBUTES
 
 XRAY_UPLOAD_ACTIONS = frozenset({"xray:PutTraceSegments", "xray:PutTelemetryRecords"})
 ROOT_STATEMENT_SID = "AccountRootManagesKeyThroughIam"
-ACCOUNT_WIDE_ACTIONS = frozenset({"ses:GetAccount"})
+ACCOUNT_WIDE_ACTIONS = frozenset({"ses:GetAccount", "ses:GetSuppressedDestination"})
 NAMESPACE_PINNED_ACTIONS = frozenset({"cloudwatch:PutMetricData"})
 
 
