@@ -51,7 +51,7 @@ variable "function" {
     rate_share           = optional(number)
     log_level            = optional(string, "INFO")
   })
-  description = "The replay Lambda. Its pace is per instance: keep maximum_concurrency low (2, the SQS minimum) or divide send_rate."
+  description = "The replay Lambda: `lambda_zip_path` (build/lambda/outbox_replay.zip, from `make package`). Its pace is per instance: keep maximum_concurrency low (2, the SQS minimum) or divide send_rate."
   nullable    = false
 
   validation {
