@@ -89,6 +89,7 @@ def test_every_lambda_module_is_found() -> None:
         "auto_pause",
         "event_archive",
         "event_pipeline",
+        "outbox",
         "quota_metric",
         "status_api",
     }

@@ -31,6 +31,7 @@ LAMBDAS: dict[str, str] = {
     "persister": "sesmail.handlers.persister.handler",
     "status_api": "sesmail.handlers.status_api.handler",
     "ledger": "sesmail.handlers.ledger.handler",
+    "outbox_replay": "sesmail.handlers.outbox_replay.handler",
 }
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
