@@ -99,8 +99,8 @@ def test_every_cmk_rotates(env_plan) -> None:  # type: ignore[no-untyped-def]
     env, plan = env_plan
     keys = resources_of_type(plan, "aws_kms_key")
     # pipeline + alarm topics + quota publisher; production adds the standby's alarm and event topic keys,
-    # the archive and the status API's log key (its example turns the support console on)
-    assert len(keys) == {"staging": 3, "production": 7}[env]
+    # the archive, the status API's log key (its example turns the support console on) and the outbox
+    assert len(keys) == {"staging": 3, "production": 8}[env]
     assert all(key["values"]["enable_key_rotation"] for key in keys)
 
 
@@ -114,16 +114,22 @@ def test_no_wildcard_action_or_resource_outside_the_key_root_statement(env_plan)
     # ARN; the module test and the applied-state check in test_local_apply.py cover its content) and,
     # where the archive is on (production), the archive's IAM documents naming its key, stream and
     # the topic (modules/event_archive/tests assert them); the quota publisher's key policy names its
-    # CMK too (modules/eventbridge_function/tests), and so does the status API's where it is on
-    # (production; modules/status_api/tests)
+    # CMK too (modules/eventbridge_function/tests)
     archive = [a for a in unknown if a.startswith("module.event_archive[0].aws_iam_role")]
     assert bool(archive) is (env == "production")
-    status_api = ["module.status_api.aws_iam_role_policy.kms[0].policy"] if env == "production" else []
-    assert sorted(set(unknown) - set(archive)) == [
-        "module.event_pipeline.aws_iam_role_policy.kms.policy",
-        "module.quota_metric.module.function.aws_iam_role_policy.kms.policy",
-        *status_api,
+    # and so do the status API's and the outbox replay worker's where they are on (production;
+    # modules/status_api/tests, modules/outbox/tests)
+    production_only = [
+        "module.outbox[0].aws_iam_role_policy.kms.policy",
+        "module.status_api.aws_iam_role_policy.kms[0].policy",
     ]
+    assert sorted(set(unknown) - set(archive)) == sorted(
+        [
+            "module.event_pipeline.aws_iam_role_policy.kms.policy",
+            "module.quota_metric.module.function.aws_iam_role_policy.kms.policy",
+            *(production_only if env == "production" else []),
+        ]
+    )
     assert len(known) >= 6
     # AND no known document grants a wildcard outside the documented exceptions
     problems = [p for address, rtype, doc in known for p in wildcard_violations(address, rtype, doc)]

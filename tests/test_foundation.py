@@ -178,7 +178,14 @@ def test_zip_leaves_out_local_tooling(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     # THEN every Lambda zip has the runtime package and nothing of the emulator package
     zips = sorted(tmp_path.glob("*.zip"))
-    assert [z.stem for z in zips] == ["auto_pause", "ledger", "outbox_replay", "persister", "quota_metric", "status_api"]
+    assert [z.stem for z in zips] == [
+        "auto_pause",
+        "ledger",
+        "outbox_replay",
+        "persister",
+        "quota_metric",
+        "status_api",
+    ]
     for built in zips:
         with zipfile.ZipFile(built) as archive:
             names = archive.namelist()

@@ -30,7 +30,7 @@ FIXTURE_VARS = {"offline_plan": "true", "status_api_enabled": "true"}
 # A second var file, not -var: tftest puts -var before -var-file, and the later one wins.
 NEW_FEATURES_OFF = (
     "standby_enabled = false\nevent_archive_enabled = false\nevent_archive_ledger_enabled = false\n"
-    "support_console_enabled = false\n"
+    "support_console_enabled = false\noutbox_enabled = false\n"
 )
 
 
