@@ -6,7 +6,9 @@ Rule (docs/decisions/0021-iam-wildcards.md): no ``*`` in an Action or Resource, 
   must then carry conditions,
 - ``xray:PutTraceSegments`` / ``xray:PutTelemetryRecords`` on ``"*"`` (no resource-level permissions),
 - ``ses:GetAccount`` and ``ses:GetSuppressedDestination`` on ``"*"`` (the account and its suppression
-  list have no resource type; the console reads one entry, decision 0090),
+  list have no resource type; the console reads one entry, decision 0090), and
+  ``ses:ListSuppressedDestinations`` / ``ses:PutSuppressedDestination`` on ``"*"`` (the scheduled
+  suppression sync lists both regions' lists and writes the standby's),
 - ``cloudwatch:PutMetricData`` on ``"*"`` only with a ``cloudwatch:namespace`` condition.
 Deny statements are not grants and may use ``*`` principals.
 """
@@ -20,7 +22,14 @@ from tfplan import POLICY_ATTRIBUTES
 
 XRAY_UPLOAD_ACTIONS = frozenset({"xray:PutTraceSegments", "xray:PutTelemetryRecords"})
 ROOT_STATEMENT_SID = "AccountRootManagesKeyThroughIam"
-ACCOUNT_WIDE_ACTIONS = frozenset({"ses:GetAccount", "ses:GetSuppressedDestination"})
+ACCOUNT_WIDE_ACTIONS = frozenset(
+    {
+        "ses:GetAccount",
+        "ses:GetSuppressedDestination",
+        "ses:ListSuppressedDestinations",
+        "ses:PutSuppressedDestination",
+    }
+)
 NAMESPACE_PINNED_ACTIONS = frozenset({"cloudwatch:PutMetricData"})
 
 

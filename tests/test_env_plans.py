@@ -99,9 +99,31 @@ def test_every_cmk_rotates(env_plan) -> None:  # type: ignore[no-untyped-def]
     env, plan = env_plan
     keys = resources_of_type(plan, "aws_kms_key")
     # pipeline + alarm topics + quota publisher; production adds the standby's alarm and event topic keys,
-    # the archive, the status API's log key (its example turns the support console on) and the outbox
-    assert len(keys) == {"staging": 3, "production": 8}[env]
+    # the archive, the status API's log key (its example turns the support console on), the outbox and the
+    # suppression sync
+    assert len(keys) == {"staging": 3, "production": 9}[env]
     assert all(key["values"]["enable_key_rotation"] for key in keys)
+
+
+def test_suppression_sync_runs_only_with_a_standby(env_plan) -> None:  # type: ignore[no-untyped-def]
+    # GIVEN the examples: production has a standby region, staging has none
+    env, plan = env_plan
+    functions = [
+        r
+        for r in resources_of_type(plan, "aws_lambda_function")
+        if r["values"]["handler"] == "sesmail.handlers.suppression_sync.handler"
+    ]
+    # THEN only production syncs, hourly, from the primary into a different (standby) region
+    assert len(functions) == (1 if env == "production" else 0)
+    for function in functions:
+        variables = function["values"]["environment"][0]["variables"]
+        assert variables["SUPPRESSION_SYNC_SOURCE_REGION"] != variables["SUPPRESSION_SYNC_TARGET_REGION"]
+        rules = [
+            r
+            for r in resources_of_type(plan, "aws_cloudwatch_event_rule")
+            if "suppression-sync" in r["values"]["name"]
+        ]
+        assert [r["values"]["schedule_expression"] for r in rules] == ["rate(1 hour)"]
 
 
 def test_no_wildcard_action_or_resource_outside_the_key_root_statement(env_plan) -> None:  # type: ignore[no-untyped-def]
@@ -121,6 +143,7 @@ def test_no_wildcard_action_or_resource_outside_the_key_root_statement(env_plan)
     # modules/status_api/tests, modules/outbox/tests)
     production_only = [
         "module.outbox[0].aws_iam_role_policy.kms.policy",
+        "module.suppression_sync[0].module.function.aws_iam_role_policy.kms.policy",
         "module.status_api.aws_iam_role_policy.kms[0].policy",
     ]
     assert sorted(set(unknown) - set(archive)) == sorted(

@@ -113,8 +113,8 @@ def test_every_encrypted_log_group_is_allowed_by_its_keys_policy(plan: Any) -> N
     # GIVEN every log group of production with the status API on
     groups = [r for r in all_planned_resources(plan) if r["type"] == "aws_cloudwatch_log_group"]
     # persister, status API function and access log, archive Firehose errors, ledger function, quota
-    # publisher, outbox replay worker
-    assert len(groups) == 7
+    # publisher, outbox replay worker, suppression sync
+    assert len(groups) == 8
     keys = {r["address"]: r for r in all_planned_resources(plan) if r["type"] == "aws_kms_key"}
     for group in groups:
         # WHEN its kms_key_id is followed to the key it names

@@ -185,6 +185,7 @@ def test_zip_leaves_out_local_tooling(tmp_path: Path) -> None:
         "persister",
         "quota_metric",
         "status_api",
+        "suppression_sync",
     ]
     for built in zips:
         with zipfile.ZipFile(built) as archive:

@@ -92,6 +92,7 @@ def test_every_lambda_module_is_found() -> None:
         "outbox",
         "quota_metric",
         "status_api",
+        "suppression_sync",
     }
 
 

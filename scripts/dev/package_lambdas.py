@@ -32,6 +32,7 @@ LAMBDAS: dict[str, str] = {
     "status_api": "sesmail.handlers.status_api.handler",
     "ledger": "sesmail.handlers.ledger.handler",
     "outbox_replay": "sesmail.handlers.outbox_replay.handler",
+    "suppression_sync": "sesmail.handlers.suppression_sync.handler",
 }
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
