@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import os
 import re
 import subprocess
 import zipfile
@@ -249,3 +250,17 @@ def test_checkov_skips_are_inline_and_justified() -> None:
         for line in path.read_text().splitlines():
             if "checkov:skip" in line:
                 assert re.search(r"#checkov:skip=CKV2?_[A-Z0-9_]+:\S.{8,}", line), f"{path}: {line.strip()}"
+
+
+def test_every_tracked_symlink_stays_inside_the_repository() -> None:
+    """A link committed from one machine (a worktree's .venv, say) breaks every fresh clone."""
+    tracked = subprocess.run(
+        ["git", "ls-files", "-s"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    links = [line.split("\t", 1)[1] for line in tracked if line.startswith("120000 ")]
+    assert links, "the environment roots link their shared files: the scan must see them"
+    for link in links:
+        target = (ROOT / link).parent / os.readlink(ROOT / link)
+        assert not os.path.isabs(os.readlink(ROOT / link)), f"{link}: absolute link"
+        assert target.resolve().is_relative_to(ROOT), f"{link} points outside the repository"
+        assert target.exists(), f"{link} is dangling"
