@@ -16,12 +16,12 @@ import logging
 import os
 import sys
 import textwrap
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Final
 
 from sesmail.cli import exits
-from sesmail.cli.parser import CliParser, positive_float
+from sesmail.cli.parser import CliParser, number_in, positive_float
 from sesmail.cli.render import FORMATS
 from sesmail.suppression.api import MAX_PAGE_SIZE
 from sesmail.suppression.audit import Runtime, run_check, run_list
@@ -37,19 +37,6 @@ DEFAULT_BULK_THRESHOLD: Final = 1000
 DEFAULT_WORKERS: Final = 8
 
 
-def _int_in(low: int, high: int) -> Callable[[str], int]:
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
-        if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"must be between {low} and {high}, got {value}")
-        return value
-
-    return parse
-
-
 def _global_options(parser: argparse.ArgumentParser) -> None:
     aws = parser.add_argument_group("event store and pacing")
     aws.add_argument(
@@ -59,7 +46,7 @@ def _global_options(parser: argparse.ArgumentParser) -> None:
     )
     aws.add_argument(
         "--stale-days",
-        type=_int_in(1, 36500),
+        type=number_in(int, 1, 36500),
         default=DEFAULT_STALE_DAYS,
         help=f"entries listed longer than this are class 'stale' (default {DEFAULT_STALE_DAYS})",
     )
@@ -112,13 +99,13 @@ def build_parser() -> CliParser:
     )
     filters.add_argument(
         "--page-size",
-        type=_int_in(1, MAX_PAGE_SIZE),
+        type=number_in(int, 1, MAX_PAGE_SIZE),
         default=MAX_PAGE_SIZE,
         help=f"entries per ListSuppressedDestinations page, 1-{MAX_PAGE_SIZE} (default {MAX_PAGE_SIZE})",
     )
     filters.add_argument(
         "--workers",
-        type=_int_in(1, 64),
+        type=number_in(int, 1, 64),
         default=DEFAULT_WORKERS,
         help=f"concurrent evidence lookups, 1-64 (default {DEFAULT_WORKERS})",
     )
@@ -160,7 +147,7 @@ def build_parser() -> CliParser:
     )
     removal.add_argument(
         "--bulk-threshold",
-        type=_int_in(1, 10_000_000),
+        type=number_in(int, 1, 10_000_000),
         default=DEFAULT_BULK_THRESHOLD,
         help=f"above this many removals use CreateImportJob DELETE, if --bulk-s3-uri is set "
         f"(default {DEFAULT_BULK_THRESHOLD})",

@@ -12,38 +12,17 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from typing import Final, NoReturn
+from typing import Final
 
+from sesmail.cli import exits
+from sesmail.cli.parser import CliParser, number_in
 from sesmail.cost.model import Assumptions
 from sesmail.cost.pipeline import ModuleReadError, read_pipeline_defaults
 from sesmail.cost.prices import PriceError, known_regions
 from sesmail.cost.report import DEFAULT_SAMPLE_EVENTS, estimate, render_json, render_table
 from sesmail.cost.traffic import DEFAULT_MIX
 
-EXIT_OK: Final = 0
-EXIT_INPUT: Final = 2
-EXIT_CODES_HELP: Final = """exit codes:
-  0  report printed
-  2  bad input: unknown option or region, a number out of range, an unreadable price table or
-     Terraform module (one line on stderr, no report)"""
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_INPUT, f"cost_model: {message}\n")
-
-
-def _bounded(kind: type[int] | type[float], low: float, high: float, name: str) -> object:
-    def parse(text: str) -> int | float:
-        try:
-            value = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{name} must be a number, got {text!r}") from None
-        if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"{name} must be between {low:g} and {high:g}, got {text}")
-        return value
-
-    return parse
+DEFAULT_PRICE_REGION: Final = "eu-west-1"
 
 
 def _event_types(text: str) -> dict[str, float]:
@@ -57,51 +36,45 @@ def _event_types(text: str) -> dict[str, float]:
 
 
 def build_parser(default_batch: int, default_memory: int, default_retention: int) -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = CliParser(
         prog="cost_model.py",
-        description=__doc__,
-        epilog=EXIT_CODES_HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=f"{__doc__}\n--region picks the price table: {', '.join(known_regions())} "
+        f"(default {DEFAULT_PRICE_REGION}).",
     )
     parser.add_argument("--format", choices=["table", "json"], default="table", help="output (default table)")
     parser.add_argument(
-        "--region",
-        default="eu-west-1",
-        help=f"price region, one of {', '.join(known_regions())} (default eu-west-1)",
-    )
-    parser.add_argument(
         "--batch-size",
-        type=_bounded(int, 1, 10_000, "--batch-size"),  # type: ignore[arg-type]
+        type=number_in(int, 1, 10_000),
         default=default_batch,
         help=f"SQS batch size of the event source mapping (default {default_batch}, the module's)",
     )
     parser.add_argument(
         "--events-per-mail",
-        type=_bounded(float, 0.01, 100, "--events-per-mail"),  # type: ignore[arg-type]
+        type=number_in(float, 0.01, 100),
         default=None,
         help="SES events per mail, keeping the mix's proportions (default: the mix's own sum)",
     )
     parser.add_argument(
         "--memory-mb",
-        type=_bounded(int, 128, 10_240, "--memory-mb"),  # type: ignore[arg-type]
+        type=number_in(int, 128, 10_240),
         default=default_memory,
         help=f"persister memory (default {default_memory}, the module's)",
     )
     parser.add_argument(
         "--dynamodb-latency-ms",
-        type=_bounded(float, 0, 1000, "--dynamodb-latency-ms"),  # type: ignore[arg-type]
+        type=number_in(float, 0, 1000),
         default=8.0,
         help="time the function waits per BatchWriteItem (default 8)",
     )
     parser.add_argument(
         "--mails-per-month",
-        type=_bounded(int, 1, 10**12, "--mails-per-month"),  # type: ignore[arg-type]
+        type=number_in(int, 1, 10**12),
         default=1_000_000,
         help="volume over which fixed monthly costs are amortised (default 1000000)",
     )
     parser.add_argument(
         "--retention-days",
-        type=_bounded(int, 1, 3650, "--retention-days"),  # type: ignore[arg-type]
+        type=number_in(int, 1, 3650),
         default=default_retention,
         help=f"days an event item is kept (default {default_retention}, the module's)",
     )
@@ -120,7 +93,7 @@ def build_parser(default_batch: int, default_memory: int, default_retention: int
     )
     parser.add_argument(
         "--sample-events",
-        type=_bounded(int, 100, 200_000, "--sample-events"),  # type: ignore[arg-type]
+        type=number_in(int, 100, 200_000),
         default=DEFAULT_SAMPLE_EVENTS,
         help=f"generated events the handler processes (default {DEFAULT_SAMPLE_EVENTS})",
     )
@@ -128,11 +101,11 @@ def build_parser(default_batch: int, default_memory: int, default_retention: int
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    try:
-        defaults = read_pipeline_defaults()
-    except ModuleReadError as error:
-        print(f"cost_model: {error}", file=sys.stderr)
-        return EXIT_INPUT
+    return exits.run(lambda: _report(argv), sys.stderr, input_errors=(ModuleReadError, PriceError))
+
+
+def _report(argv: Sequence[str] | None) -> int:
+    defaults = read_pipeline_defaults()
     args = build_parser(
         defaults.batch_size, defaults.lambda_memory_mb, defaults.event_retention_days
     ).parse_args(argv)
@@ -145,20 +118,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         mails_per_month=args.mails_per_month,
         tracing=args.tracing == "active",
     )
-    try:
-        report = estimate(
-            region=args.region,
-            batch_size=args.batch_size,
-            events_per_mail_override=args.events_per_mail,
-            assumptions=assumptions,
-            sample_events=args.sample_events,
-            mix=args.event_types or DEFAULT_MIX,
-        )
-    except PriceError as error:
-        print(f"cost_model: {error}", file=sys.stderr)
-        return EXIT_INPUT
+    report = estimate(
+        region=args.region or DEFAULT_PRICE_REGION,
+        batch_size=args.batch_size,
+        events_per_mail_override=args.events_per_mail,
+        assumptions=assumptions,
+        sample_events=args.sample_events,
+        mix=args.event_types or DEFAULT_MIX,
+    )
     print(render_json(report) if args.format == "json" else render_table(report))
-    return EXIT_OK
+    return int(exits.ExitCode.OK)
 
 
 if __name__ == "__main__":

@@ -13,11 +13,12 @@ import argparse
 import math
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 from sesmail.cli.exits import EXIT_CODES_HELP, ExitCode
 
 GlobalOptions = Callable[[argparse.ArgumentParser], None]
+N = TypeVar("N", int, float)
 
 
 def positive_float(text: str) -> float:
@@ -29,6 +30,22 @@ def positive_float(text: str) -> float:
     if not value > 0 or math.isnan(value):
         raise argparse.ArgumentTypeError(f"must be > 0, got {text!r}")
     return value
+
+
+def number_in(kind: Callable[[str], N], low: N, high: N) -> Callable[[str], N]:
+    """argparse ``type=`` for a bounded int or float (``number_in(int, 1, 100)``): one-line usage error
+    naming the range otherwise."""
+
+    def parse(text: str) -> N:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        if not low <= value <= high:  # also refuses NaN: every comparison with it is false
+            raise argparse.ArgumentTypeError(f"must be between {low:g} and {high:g}, got {text}")
+        return value
+
+    return parse
 
 
 def _no_options(parser: argparse.ArgumentParser) -> None:
