@@ -90,8 +90,8 @@ run "primary_region_publishes_to_the_pipeline_topic_and_creates_no_topic" {
     error_message = "configuration sets are <name_prefix>-<key>"
   }
   assert {
-    condition     = toset(module.ses_configuration_set["marketing"].event_types) == toset(["SEND", "BOUNCE", "COMPLAINT", "DELIVERY", "REJECT"]) && length(module.ses_configuration_set["transactional"].event_types) == 10
-    error_message = "event types pass through (null = all ten)"
+    condition     = toset(module.ses_configuration_set["marketing"].event_types) == toset(["SEND", "BOUNCE", "COMPLAINT", "DELIVERY", "REJECT"]) && length(module.ses_configuration_set["transactional"].event_types) == 8 && !contains(module.ses_configuration_set["transactional"].event_types, "OPEN")
+    error_message = "event types pass through (null = all ten, less OPEN and CLICK without engagement tracking: decision 0102)"
   }
   assert {
     condition     = output.mail_from_domains == { "example.com" = "bounce.example.com" }
